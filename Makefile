@@ -1,0 +1,45 @@
+# The course's commands. `make lab` runs the course; `make test` runs every test.
+# Both set everything up first (a virtual environment in .venv) and are safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+
+.PHONY: lab test setup workbooks execute bench browser clean
+
+lab: setup workbooks
+	$(BIN)/jupyter lab --notebook-dir=workbooks --port=$(PORT) $(LAB_ARGS)
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+# Reinstall only when the package's requirements change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The student's own copies of the notebooks (never overwritten once they exist).
+workbooks: setup
+	$(BIN)/python -m course_utils.workbooks
+
+# Re-execute notebooks and save their outputs: make execute NB=notebooks/02_convolution.ipynb
+NB ?= notebooks/*.ipynb
+execute: setup
+	COURSE_EXPLORERS=static $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NB)
+
+# Headless Chromium for the explorer browser tests (skipped loudly if it cannot be installed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || bash .ci/install_chromium.sh || \
+		echo "WARNING: Chromium could not be installed; the browser tests will be skipped."
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) workbooks release autograded feedback

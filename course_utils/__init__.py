@@ -1,0 +1,16 @@
+"""Helpers for the hands-on CNN course.
+
+The package mirrors the course (see CONTRIBUTING.md for the map):
+
+- ``course_utils.functional``: NumPy twins of ``torch.nn.functional``, forward and backward;
+- ``course_utils.nn`` and ``course_utils.optim``: layers and SGD built on them;
+- ``course_utils.gradcheck``: numerical gradients and the one tolerance policy;
+- ``course_utils.shapes`` and ``course_utils.receptive_field``: the arithmetic of convnets;
+- ``course_utils.grading``: the exercise grader, with PyTorch as the oracle;
+- ``course_utils.data``: the bundled, checksummed MNIST subset and the sample photo;
+- ``course_utils.explorers``: the interactive explorers used in the notebooks.
+
+Importing this package is cheap: nothing here imports torch until it is needed.
+"""
+
+__version__ = "0.1.0"
