@@ -4,4 +4,3 @@ import os
 
 # Explorers draw a static figure and a readout when there is no browser (see explorers/_base.py).
 os.environ.setdefault("COURSE_EXPLORERS", "static")
-os.environ.setdefault("MPLBACKEND", "Agg")
