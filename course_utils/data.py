@@ -69,11 +69,16 @@ def verify_mnist(root=None):
 
 
 def _unpack(gz_path):
-    """Write ``foo`` next to ``foo.gz`` unless an up-to-date copy is there already."""
+    """Write ``foo`` next to ``foo.gz`` unless an up-to-date copy is there already
+    (one newer than the archive, of the size the gzip trailer records)."""
     target = gz_path.with_suffix("")
-    if target.is_file() and target.stat().st_mtime >= gz_path.stat().st_mtime:
+    with open(gz_path, "rb") as file:
+        file.seek(-4, os.SEEK_END)
+        unpacked_size = int.from_bytes(file.read(4), "little")
+    if (target.is_file() and target.stat().st_size == unpacked_size
+            and target.stat().st_mtime >= gz_path.stat().st_mtime):
         return
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     with gzip.open(gz_path, "rb") as source, open(partial, "wb") as destination:
         shutil.copyfileobj(source, destination)
     partial.replace(target)
