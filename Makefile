@@ -42,4 +42,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) workbooks release autograded feedback
+	rm -rf $(VENV) release autograded feedback

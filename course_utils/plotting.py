@@ -65,7 +65,7 @@ def show_grid(arrays, titles=None, ncols=8, cmap=None, suptitle="", size=1.4, si
     arrays = list(arrays)
     ncols = min(ncols, len(arrays))
     nrows = int(np.ceil(len(arrays) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.4), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows + 0.5), squeeze=False)
     for index, ax in enumerate(axes.flat):
         if index < len(arrays):
             title = titles[index] if titles is not None else ""
