@@ -43,7 +43,7 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
             f"The kernel covers {span} positions (kernel_size={kernel_size}, dilation={dilation}) "
             f"but the padded input has only {size + 2 * padding} (size={size}, padding={padding}): "
             "use a smaller kernel or more padding.")
-    return (size + 2 * padding - span) // stride + 1
+    return window_count(size, kernel_size, stride, padding, dilation)
 
 
 def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
@@ -54,12 +54,26 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     division rounds up, but a last window that would start inside the right padding is dropped.
     """
     stride = kernel_size if stride is None else stride
-    if not ceil_mode:
-        return conv_output_size(size, kernel_size, stride, padding, dilation)
     conv_output_size(size, kernel_size, stride, padding, dilation)  # validates the arguments
-    span = dilation * (kernel_size - 1) + 1
-    out = math.ceil((size + 2 * padding - span) / stride) + 1
-    if (out - 1) * stride >= size + padding:
+    return window_count(size, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def window_count(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
+    """Number of window positions along one axis, by PyTorch's rule, without argument checks.
+
+    The one formula behind every output size in the course (the layers in
+    ``course_utils.functional`` use it too). ``padding`` is an int or a pair
+    ``(before, after)`` for uneven padding (then ``2 * padding`` reads ``before + after``):
+
+        out = floor((size + before + after - dilation * (kernel_size - 1) - 1) / stride) + 1
+
+    with ceil instead of floor when ``ceil_mode`` (pooling only); PyTorch then keeps the extra
+    window only if it starts inside the input or the left padding.
+    """
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    span = size + before + after - dilation * (kernel_size - 1) - 1
+    out = (math.ceil(span / stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + before:
         out -= 1
     return out
 

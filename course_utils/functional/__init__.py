@@ -1,0 +1,30 @@
+"""NumPy twins of ``torch.nn.functional``, forward and backward (see CONTRIBUTING.md).
+
+Same names, argument names and defaults as PyTorch; NumPy arrays in and out, float32 or
+float64 kept. Each ``*_backward`` takes the upstream gradient first, then the forward's
+arguments, and returns the gradients of the forward's array arguments, in order.
+"""
+
+from .conv import conv2d, conv2d_backward, conv2d_naive
+from .linear import linear, linear_backward, relu, relu_backward
+from .loss import cross_entropy, cross_entropy_backward
+from .normalization import (
+    batch_norm,
+    batch_norm_backward,
+    group_norm,
+    group_norm_backward,
+    instance_norm,
+    instance_norm_backward,
+    layer_norm,
+    layer_norm_backward,
+)
+from .pooling import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+
+__all__ = [
+    "linear", "linear_backward", "relu", "relu_backward",
+    "conv2d_naive", "conv2d", "conv2d_backward",
+    "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward",
+    "batch_norm", "batch_norm_backward", "layer_norm", "layer_norm_backward",
+    "instance_norm", "instance_norm_backward", "group_norm", "group_norm_backward",
+    "cross_entropy", "cross_entropy_backward",
+]

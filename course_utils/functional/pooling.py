@@ -1,0 +1,127 @@
+"""Max and average pooling, forward and backward, as ``torch.nn.functional``.
+
+Pooling slides a kH x kW window over each channel separately and keeps one number per window:
+the largest (max) or the mean (avg). Unlike ``conv2d`` the stride defaults to the kernel size,
+so windows do not overlap unless asked. Output size along an axis (PyTorch's rule; lectures
+write ``(H - K)/S + 1`` with no padding and assume it divides):
+
+    H_out = floor((H + 2*padding - dilation*(kH-1) - 1) / stride) + 1
+
+(ceil instead of floor with ``ceil_mode=True``, dropping a last window that would start in the
+right padding). PyTorch allows ``padding`` of at most half the kernel; so do we.
+
+Shapes: input (N, C, H, W) -> output (N, C, H_out, W_out); backward returns grad_input
+(N, C, H, W). Both use the window helpers of ``_windows.py``, as ``conv2d`` does.
+"""
+
+import numpy as np
+
+from ..shapes import window_count
+from ._windows import as_float, fold_windows2d, pad2d, pair, windows2d
+
+
+def _pool_padding(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """Check the arguments; return the padding ``((top, bottom), (left, right))`` and (H_out, W_out).
+
+    The bottom/right padding is widened, when ceil_mode needs it, so that the last window fits.
+    """
+    if input.ndim != 4:
+        raise ValueError(
+            f"pooling expects input of shape (N, C, H, W), got {input.shape}; "
+            "for one image add a batch axis: x[None]"
+        )
+    widths, out_shape = [], []
+    for size, k, s, p, d in zip(input.shape[2:], pair(kernel_size), stride, pair(padding), pair(dilation)):
+        if p > k // 2:
+            raise ValueError(f"padding {p} is more than half the kernel size {k}, which PyTorch refuses")
+        out = window_count(size, k, s, p, d, ceil_mode)
+        if out < 1:
+            raise ValueError(f"input {input.shape} is too small for kernel {pair(kernel_size)}")
+        after = max(p, (out - 1) * s + d * (k - 1) + 1 - size - p)  # room for the last window
+        widths.append((p, after))
+        out_shape.append(out)
+    return tuple(widths), tuple(out_shape)
+
+
+def _windows(input, kernel_size, stride, padding, dilation, ceil_mode, value):
+    """(stride, padding, windows (N, C, H_out, W_out, kH, kW)) of the input padded with ``value``."""
+    stride = pair(kernel_size if stride is None else stride)
+    widths, (h_out, w_out) = _pool_padding(input, kernel_size, stride, padding, dilation, ceil_mode)
+    windows = windows2d(pad2d(input, widths, value), kernel_size, stride, dilation)
+    return stride, widths, windows[:, :, :h_out, :w_out]
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Max pooling: ``out[n, c, i, j] = max over the window of x[n, c, i*s + u*d, j*s + v*d]``.
+
+    input (N, C, H, W) -> (N, C, H_out, W_out). Padding is filled with -inf, so it never wins;
+    a dilated window that sees only padding gives -inf, as in PyTorch.
+    """
+    input = as_float(input)
+    _, _, windows = _windows(input, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
+    return windows.max(axis=(4, 5))
+
+
+def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Gradient of ``max_pool2d``: each window sends its upstream gradient to its maximum.
+
+    grad_output (N, C, H_out, W_out) -> grad_input (N, C, H, W). The local gradient of a max is
+    1 for the winning entry and 0 for the others; where windows overlap, the gradients add up.
+
+    Ties: like PyTorch on CPU, the whole gradient goes to ONE entry, the first maximum in
+    row-major window order (top row first, left to right); checked against torch in the tests.
+    This matters for windows of equal values, such as all-zero windows after a ReLU.
+    CS231n's ``max_pool_backward`` instead splits the gradient equally among tied maxima.
+    A window that sees only padding (possible with dilation) passes no gradient here; PyTorch
+    sends it to a pixel outside the window, so the tests leave that case out.
+    """
+    input = as_float(input)
+    grad_output = np.asarray(grad_output, dtype=input.dtype)
+    stride, widths, windows = _windows(input, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
+    flat = windows.reshape(windows.shape[:4] + (-1,))
+    first_max = flat.argmax(axis=-1)[..., None]  # argmax returns the first maximum
+    grad_windows = np.zeros(flat.shape, dtype=input.dtype)
+    np.put_along_axis(grad_windows, first_max, grad_output[..., None], axis=-1)
+    grad_windows = grad_windows.reshape(windows.shape)
+    return fold_windows2d(grad_windows, input.shape, stride, widths, dilation)
+
+
+def _divisor(size, kernel_size, stride, padding, widths, out_shape, count_include_pad):
+    """How many entries each average divides by, shape (H_out, W_out), as PyTorch counts them.
+
+    A mask of ones over what counts (the image, plus its padding if count_include_pad), zeros
+    over the rest (the ceil_mode overhang never counts), summed over each window.
+    """
+    ph, pw = pair(padding) if count_include_pad else (0, 0)
+    mask = np.ones((1, 1, size[0] + 2 * ph, size[1] + 2 * pw))
+    (top, bottom), (left, right) = widths
+    mask = pad2d(mask, ((top - ph, bottom - ph), (left - pw, right - pw)))
+    return windows2d(mask, kernel_size, stride)[0, 0, : out_shape[0], : out_shape[1]].sum(axis=(2, 3))
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Average pooling: ``out[n, c, i, j] = sum of the window / divisor``.
+
+    input (N, C, H, W) -> (N, C, H_out, W_out). Padding is zeros. The divisor is kH*kW, except
+    where a window covers padding and ``count_include_pad=False`` (only real pixels count) or
+    hangs past the padding in ceil_mode (the overhang never counts).
+    """
+    input = as_float(input)
+    stride, widths, windows = _windows(input, kernel_size, stride, padding, 1, ceil_mode, 0.0)
+    divisor = _divisor(input.shape[2:], kernel_size, stride, padding, widths, windows.shape[2:4], count_include_pad)
+    return (windows.sum(axis=(4, 5)) / divisor).astype(input.dtype)
+
+
+def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Gradient of ``avg_pool2d``: each window shares its upstream gradient equally.
+
+    grad_output (N, C, H_out, W_out) -> grad_input (N, C, H, W). Every entry of a window gets
+    ``grad_output[n, c, i, j] / divisor[i, j]``; where windows overlap, the shares add up.
+    """
+    input = as_float(input)
+    grad_output = np.asarray(grad_output, dtype=input.dtype)
+    stride, widths, windows = _windows(input, kernel_size, stride, padding, 1, ceil_mode, 0.0)
+    divisor = _divisor(input.shape[2:], kernel_size, stride, padding, widths, windows.shape[2:4], count_include_pad)
+    share = (grad_output / divisor).astype(input.dtype)
+    grad_windows = np.broadcast_to(share[..., None, None], windows.shape)
+    return fold_windows2d(grad_windows, input.shape, stride, widths)
