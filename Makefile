@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 
-.PHONY: lab test setup workbooks execute bench browser clean
+.PHONY: lab test setup workbooks execute bench browser clean student-edition autograde
 
 lab: setup workbooks
 	$(BIN)/jupyter lab --notebook-dir=workbooks --port=$(PORT) $(LAB_ARGS)
@@ -43,3 +43,16 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) release autograded feedback
+
+# Instructors (nbgrader; see the README). nbgrader runs `alembic`, hence the PATH.
+NBGRADER := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/nbgrader
+
+# The student edition of notebooks/ in release/notebooks/ (solutions stubbed, hidden tests removed).
+student-edition: setup
+	$(NBGRADER) generate_assignment notebooks --force
+
+# Grade submitted/<student>/notebooks/*.ipynb: autograded/, feedback/<student>/ and grades.csv.
+autograde: setup
+	$(NBGRADER) autograde notebooks --force
+	$(NBGRADER) generate_feedback notebooks --force
+	$(NBGRADER) export
