@@ -61,8 +61,12 @@ def main(argv=None):
     parser.add_argument("--notebooks", default=REPO / "notebooks", type=Path)
     parser.add_argument("--workbooks", default=REPO / "workbooks", type=Path)
     args = parser.parse_args(argv)
-    if not any(args.notebooks.glob("*.ipynb")):
+    sources = sorted(args.notebooks.glob("*.ipynb"))
+    if not sources:
         print(f"No notebooks in {args.notebooks}: nothing to copy.")
+        return 0
+    if all((args.workbooks / source.name).exists() for source in sources):
+        print(f"All {len(sources)} workbooks are in {args.workbooks} already (yours; not touched).")
         return 0
     with tempfile.TemporaryDirectory() as scratch:
         edition = Path(scratch) / "edition"

@@ -18,7 +18,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for(url, seconds=120):
+def wait_for(url, seconds=300):
     """GET ``url`` until it answers 200; return the body, or raise after ``seconds``."""
     deadline = time.monotonic() + seconds
     while True:
