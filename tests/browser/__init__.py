@@ -1,0 +1,1 @@
+"""End-to-end tests: the explorers in a real JupyterLab, driven in headless Chromium."""
