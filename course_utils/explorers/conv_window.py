@@ -98,11 +98,14 @@ def show(row=2, col=1, filter_name="Sobel (vertical edges)", image=None):
     import ipywidgets as widgets
 
     height, width = compute(0, 0, filter_name, image)["output"].shape
+    style = {"description_width": "initial"}
     controls = dict(
-        row=widgets.IntSlider(value=row, min=0, max=height - 1, description="output row"),
-        col=widgets.IntSlider(value=col, min=0, max=width - 1, description="output column"),
+        row=widgets.IntSlider(value=row, min=0, max=height - 1, description="output row",
+                              style=style),
+        col=widgets.IntSlider(value=col, min=0, max=width - 1, description="output column",
+                              style=style),
         filter_name=widgets.Dropdown(options=list(FILTERS), value=filter_name,
-                                     description="filter"),
+                                     description="filter", style=style),
     )
     show_explorer("Sliding a filter: one output value", controls,
                   lambda **values: compute(image=image, **values), draw, readout)

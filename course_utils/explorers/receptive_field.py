@@ -98,7 +98,7 @@ def draw(state):
     """One panel per layer, input on the left: the cells the chosen output sees are filled,
     the recurrence's region is outlined (dashed) and the chosen cell is orange."""
     sizes = state["sizes"]
-    fig, axes = plt.subplots(1, len(sizes), figsize=(2.6 * len(sizes), 3.2), squeeze=False,
+    fig, axes = plt.subplots(1, len(sizes), figsize=(max(2.6 * len(sizes), 6.0), 3.4), squeeze=False,
                              layout="constrained")
     colours = ListedColormap(["#f2f2f2", PALETTE[0], PALETTE[1]])
     for depth, ax in enumerate(axes[0]):
@@ -119,7 +119,7 @@ def draw(state):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"{state['names'][depth]}\n{size}x{size}")
-    fig.suptitle(f"{state['stack']}: what output cell ({state['row']}, {state['col']}) sees "
+    fig.suptitle(f"{state['stack']}: what output cell ({state['row']}, {state['col']}) sees\n"
                  "(filled: exact; dashed: recurrence)")
     return fig
 

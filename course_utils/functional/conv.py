@@ -159,8 +159,10 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     filters, _, kh, kw = weight.shape
     grad_out = grad_output.transpose(1, 0, 2, 3).reshape(groups, filters // groups, -1)
     weight_matrix = weight.reshape(groups, filters // groups, -1)
-    # One 2-D product per group: NumPy's batched matmul is slow on the transposed cols.
-    grad_weight = np.stack([g @ c.T for g, c in zip(grad_out, cols)]).reshape(weight.shape)
+    # One 2-D product per group: NumPy's batched matmul is slow on the transposed cols. Written
+    # (cols @ grad_out^T)^T: the same numbers, but multi-threaded OpenBLAS is several times
+    # slower on the (C_out x M) @ (M x K) form at LeNet's sizes.
+    grad_weight = np.stack([(c @ g.T).T for g, c in zip(grad_out, cols)]).reshape(weight.shape)
     grad_cols = np.matmul(weight_matrix.transpose(0, 2, 1), grad_out)  # (G, K, N*H_out*W_out)
     grad_windows = grad_cols.reshape(channels, kh, kw, n, h_out, w_out).transpose(3, 0, 4, 5, 1, 2)
     grad_input = fold_windows2d(grad_windows, input.shape, stride, padding, dilation)
