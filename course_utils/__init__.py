@@ -3,11 +3,13 @@
 The package mirrors the course (see CONTRIBUTING.md for the map):
 
 - ``course_utils.functional``: NumPy twins of ``torch.nn.functional``, forward and backward;
-- ``course_utils.nn`` and ``course_utils.optim``: layers and SGD built on them;
+- ``course_utils.nn``, ``course_utils.optim`` and ``course_utils.models``: layers, SGD and
+  LeNet built on them (``course_utils.pretrained`` holds LeNet's trained weights);
 - ``course_utils.gradcheck``: numerical gradients and the one tolerance policy;
 - ``course_utils.shapes`` and ``course_utils.receptive_field``: the arithmetic of convnets;
 - ``course_utils.grading``: the exercise grader, with PyTorch as the oracle;
 - ``course_utils.data``: the bundled, checksummed MNIST subset and the sample photo;
+- ``course_utils.workbooks``: the student's own copies of the notebooks;
 - ``course_utils.explorers``: the interactive explorers used in the notebooks.
 
 Importing this package is cheap: nothing here imports torch until it is needed.

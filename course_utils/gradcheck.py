@@ -1,6 +1,6 @@
 """Numerical gradients and the course's one tolerance policy.
 
-The error measure, used everywhere in the course (tests, grader, notebooks)::
+The error measure used by the tests, the notebooks and the grader's reports::
 
     relative_error(a, b) = max|a - b| / max(max|a|, max|b|, tiny)
 
@@ -20,6 +20,12 @@ with (rtol, atol) from ``tolerances(dtype)``:
   K products loses up to about log10(K) more, so two correct float32 implementations that add
   in a different order (ours and PyTorch's) differ by 1e-6 to 1e-5 relative.
   Numerical gradients are always taken in float64: in float32, eps / h would swamp them.
+
+The grader (``course_utils/grading/compare.py``) applies the same policy element by element,
+``|got - expected| <= atol + rtol * |expected|``, so that it can point at the first wrong entry;
+an element-wise test needs a larger float32 atol (1e-5, 1e-9 in float64) for entries that
+cancel to nearly zero. It keeps its own copy of these numbers because hidden tests must not
+rely on a module that a student's notebook could patch.
 
 Kinks: ReLU and max are not differentiable at a tie (x = 0 for ReLU, two equal entries for
 max). If x sits within h of a kink, ``f(x+h)`` and ``f(x-h)`` fall on different sides and the
