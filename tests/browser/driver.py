@@ -481,7 +481,9 @@ class Slider:
             page.keyboard.press("ArrowRight" if self.steps > 0 else "ArrowLeft")
 
     def shown(self, page, explorer):
-        return _control(page, explorer, self.label).locator(".widget-readout").inner_text().strip()
+        # ipywidgets shows negative numbers with a Unicode minus sign (U+2212)
+        text = _control(page, explorer, self.label).locator(".widget-readout").inner_text()
+        return text.replace("\u2212", "-").strip()
 
     def __str__(self):
         return f"slider '{self.label}' {self.steps:+d} (arrow keys)"

@@ -27,6 +27,12 @@ from .driver import (REPO, Case, Dropdown, SelectionStep, Slider, SliderText, ch
                      explorer_calls)
 
 CASES = [
+    Case("01_fully_connected.ipynb", "course_utils.explorers.fc_shift",
+         "Shift a digit: fully connected vs convolution",
+         initial=dict(digit=0, shift_right=2, shift_down=1),
+         moves=(Slider("shift_right", "shift right (px)", +1),
+                SliderText("digit", "test digit", 7),
+                Slider("shift_down", "shift down (px)", -3))),
     Case("02_convolution.ipynb", "course_utils.explorers.conv_window",
          "Sliding a filter: one output value",
          initial=dict(row=2, col=1, filter_name="Sobel (vertical edges)"),
@@ -56,6 +62,10 @@ CASES = [
                               options=tuple(normalization.group_divisors(normalization.SHAPE[1]))),
                 Dropdown("norm", "normalization", "Layer norm", "layer"),
                 Slider("c", "channel c", -2))),
+    Case("07_lenet.ipynb", "course_utils.explorers.lenet_inside", "Inside the trained LeNet",
+         initial=dict(digit=144, layer="conv 1"),
+         moves=(Slider("digit", "test digit", +2), Dropdown("layer", "layer", "max-pool 2"),
+                SliderText("digit", "test digit", 18))),
 ]
 
 
