@@ -1,6 +1,5 @@
 """One call that makes a notebook or a test deterministic."""
 
-import os
 import random
 
 import numpy as np
@@ -13,7 +12,6 @@ def seed_everything(seed=0):
     """
     random.seed(seed)
     np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     import torch
 
     torch.manual_seed(seed)

@@ -112,15 +112,20 @@ def _pool_size(size, kernel_size, stride):
     return (size - kernel_size) // stride + 1
 
 
-def max_pool2d_forward(x, kernel_size, stride):
+def _pool2d_forward(x, kernel_size, stride, reduce):
+    """Reduce every kernel_size x kernel_size window (np.max or np.mean): (N, C, H', W')."""
     n, c, height, width = x.shape
     out_h, out_w = _pool_size(height, kernel_size, stride), _pool_size(width, kernel_size, stride)
     out = np.zeros((n, c, out_h, out_w), dtype=x.dtype)
     for i in range(out_h):
         for j in range(out_w):
             window = x[:, :, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
-            out[:, :, i, j] = window.max(axis=(2, 3))
+            out[:, :, i, j] = reduce(window, axis=(2, 3))
     return out
+
+
+def max_pool2d_forward(x, kernel_size, stride):
+    return _pool2d_forward(x, kernel_size, stride, np.max)
 
 
 def max_pool2d_backward(grad_out, x, kernel_size, stride):
@@ -139,14 +144,7 @@ def max_pool2d_backward(grad_out, x, kernel_size, stride):
 
 
 def avg_pool2d_forward(x, kernel_size, stride):
-    n, c, height, width = x.shape
-    out_h, out_w = _pool_size(height, kernel_size, stride), _pool_size(width, kernel_size, stride)
-    out = np.zeros((n, c, out_h, out_w), dtype=x.dtype)
-    for i in range(out_h):
-        for j in range(out_w):
-            window = x[:, :, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
-            out[:, :, i, j] = window.mean(axis=(2, 3))
-    return out
+    return _pool2d_forward(x, kernel_size, stride, np.mean)
 
 
 def avg_pool2d_backward(grad_out, x, kernel_size, stride):
