@@ -2,18 +2,20 @@
 # Both set everything up first (a virtual environment in .venv) and are safe to run again.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 
-.PHONY: lab test setup workbooks execute bench browser clean student-edition autograde
+.PHONY: lab test test-matrix setup workbooks execute bench browser clean student-edition autograde
 
 lab: setup workbooks
 	$(BIN)/jupyter lab --notebook-dir=workbooks --port=$(PORT) $(LAB_ARGS)
 
+# Tests run in parallel, one worker per core (at most 4); each file stays on one worker, so a
+# notebook's cells run in order in one kernel.
 test: setup browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 setup: $(STAMP)
 
@@ -41,8 +43,13 @@ browser:
 bench: setup
 	$(BIN)/python -m bench
 
+# The supported ranges, tested: the oldest Python with every dependency at its floor, and the
+# newer Pythons with the newest releases (environments in .matrix/; see scripts/test_matrix.py).
+test-matrix: setup browser
+	$(BIN)/python scripts/test_matrix.py
+
 clean:
-	rm -rf $(VENV) release autograded feedback
+	rm -rf $(VENV) .matrix release autograded feedback
 
 # Instructors (nbgrader; see the README). nbgrader runs `alembic`, hence the PATH.
 NBGRADER := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/nbgrader

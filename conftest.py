@@ -4,3 +4,7 @@ import os
 
 # Explorers draw a static figure and a readout when there is no browser (see explorers/_base.py).
 os.environ.setdefault("COURSE_EXPLORERS", "static")
+
+# The notebooks' kernels run on two threads here, and on one thread with other CPU kernels in
+# tests/test_portability.py: the committed outputs must hold for both.
+os.environ.setdefault("OMP_NUM_THREADS", "2")

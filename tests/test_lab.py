@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -37,7 +38,8 @@ def test_make_lab_serves_jupyterlab():
     if os.geteuid() == 0:  # CI runs as root, which Jupyter refuses unless told
         lab_args += " --allow-root"
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"PORT={port}", f"LAB_ARGS={lab_args}"],
+        ["make", "--no-print-directory", "lab", f"PORT={port}", f"LAB_ARGS={lab_args}",
+         f"VENV={sys.prefix}"],                           # the environment running the tests
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         status = wait_for(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", server)

@@ -2,18 +2,23 @@
 on torch or torchvision (students need their own platform's builds)."""
 
 import re
-import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+
+try:
+    import tomllib
+except ModuleNotFoundError:         # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _requirement(text):
-    """'numpy>=1.24' -> ('numpy', '>=1.24')."""
-    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", text).groups()
-    return name.lower().replace("_", "-"), spec.replace(" ", "")
+    """'numpy>=1.24' -> ('numpy', '>=1.24'); a marker (conda has none) is left out."""
+    requirement = Requirement(text)
+    return requirement.name.lower().replace("_", "-"), str(requirement.specifier)
 
 
 def pyproject_requirements():
