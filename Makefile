@@ -5,30 +5,46 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8888
 
-.PHONY: lab test test-matrix setup workbooks execute bench browser clean student-edition autograde
+.PHONY: lab test test-matrix setup setup-test workbooks execute bench browser clean \
+	student-edition autograde
 
+# The student's JupyterLab. nbgrader's server and lab extensions (formgrader, assignment list,
+# ...) are for instructors: `make setup` does not install nbgrader, and where `make test` has
+# installed it in the same environment, the course-local Jupyter configuration in student-lab/
+# (put first on JUPYTER_CONFIG_PATH, so it overrides the environment's) switches them off.
 lab: setup workbooks
-	$(BIN)/jupyter lab --notebook-dir=workbooks --port=$(PORT) $(LAB_ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/student-lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(BIN)/jupyter lab --notebook-dir=workbooks --port=$(PORT) $(LAB_ARGS)
 
 # Tests run in parallel, one worker per core (at most 4); each file stays on one worker, so a
 # notebook's cells run in order in one kernel.
-test: setup browser
+test: setup-test browser
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
+# What a student needs: the course, its runtime and JupyterLab (the `lab` extra; no nbgrader).
+# Reinstalled only when the packaging changes.
 setup: $(STAMP)
 
-# Reinstall only when the package's requirements change.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $(STAMP)
+
+# The test suite's and the instructor's tools on top (the `test` extra, which includes
+# `instructor`), in the same environment: PyTorch is installed once.
+setup-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # The student's own copies of the notebooks (never overwritten once they exist).
 workbooks: setup
-	$(BIN)/python -m course_utils.workbooks
+	$(BIN)/cnn-course workbooks workbooks
 
 # Re-execute notebooks and save their outputs: make execute NB=notebooks/02_convolution.ipynb
 NB ?= notebooks/*.ipynb
@@ -49,17 +65,19 @@ test-matrix: setup browser
 	$(BIN)/python scripts/test_matrix.py
 
 clean:
-	rm -rf $(VENV) .matrix release autograded feedback
+	rm -rf $(VENV) .matrix autograded feedback
 
 # Instructors (nbgrader; see the README). nbgrader runs `alembic`, hence the PATH.
 NBGRADER := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/nbgrader
 
-# The student edition of notebooks/ in release/notebooks/ (solutions stubbed, hidden tests removed).
-student-edition: setup
+# The student edition of notebooks/ in release/notebooks/ (solutions stubbed, hidden tests
+# removed, outputs cleared). It is committed and ships inside the package: regenerate it after
+# changing a notebook (tests/test_student_edition.py fails until you do).
+student-edition: setup-test
 	$(NBGRADER) generate_assignment notebooks --force
 
 # Grade submitted/<student>/notebooks/*.ipynb: autograded/, feedback/<student>/ and grades.csv.
-autograde: setup
+autograde: setup-test
 	$(NBGRADER) autograde notebooks --force
 	$(NBGRADER) generate_feedback notebooks --force
 	$(NBGRADER) export

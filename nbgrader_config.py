@@ -16,8 +16,11 @@ report.
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor, Preprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute,
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+from course_utils.grading.autograding import AssessChecks, PrepareChecks
 
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 
@@ -32,6 +35,13 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # Autograding executes whole notebooks: allow slow cells.
 c.Execute.timeout = 300
+
+# The grader's trusted steps around the student's kernel (course_utils/grading/autograding.py):
+# the check cells' cases are written before the notebook runs; what the checks recorded is
+# compared with PyTorch after it ran, and the points become each check cell's result.
+c.Autograde.autograde_preprocessors = [PrepareChecks, Execute, AssessChecks, IgnorePattern,
+                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                       AssignLatePenalties, CheckCellMetadata]
 
 
 class ShortTracebacks(Preprocessor):

@@ -1,23 +1,37 @@
 """The course's data: a bundled, checksummed subset of MNIST, and a sample photo.
 
-The subset (8,000 training and 2,000 test digits, real MNIST, class-stratified) lives in
-``data/MNIST/raw/`` as the gzipped IDX files that ``torchvision.datasets.MNIST`` reads; see
-``data/README.md`` for where it comes from and how to rebuild it. Before torchvision reads them
-we check every file's SHA-256, and unpack the ``.gz`` files next to themselves (torchvision
-reads the unpacked files). Nothing here touches the internet unless you ask for the full
-dataset with ``download=True`` or ``COURSE_MNIST_DOWNLOAD=1``.
+The subset (8,000 training and 2,000 test digits, real MNIST, class-stratified) ships with the
+course: it is ``data/MNIST/raw/`` in the repository, and an installed course carries the same
+folder inside the package (as ``course_utils._data``). The files are the gzipped IDX files of
+the original MNIST distribution; see ``data/README.md`` for where they come from and how to
+rebuild them.
+
+Before ``torchvision.datasets.MNIST`` reads them we check every file's SHA-256 and unpack it
+into a per-user cache folder (``CACHE_DIR``): torchvision reads unpacked files, and the folder
+the course is installed in may be read-only (a JupyterHub where it is installed for every
+user), so nothing is ever written next to the originals. ``COURSE_DATA_DIR`` points the course
+at another copy of the data folder. Nothing here touches the internet unless you ask for the
+full dataset with ``download=True`` or ``COURSE_MNIST_DOWNLOAD=1``.
 """
 
 import gzip
 import hashlib
 import os
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 
-#: Where the data folder is; ``COURSE_DATA_DIR`` overrides it.
-DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+from .installation import repair_hint
+
+#: The data folder: ``COURSE_DATA_DIR`` if set, else the copy that ships with the course.
+DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR") or resources.files("course_utils._data"))
+
+#: Your cache folder for the course (``~/.cache/cnn-course`` on Linux, under
+#: ``XDG_CACHE_HOME`` if set): the unpacked digits, and the full MNIST if you download it.
+CACHE_DIR = Path(platformdirs.user_cache_dir("cnn-course"))
 
 #: SHA-256 of every bundled file (printed by ``data/build_mnist_subset.py``).
 MNIST_SHA256 = {
@@ -47,37 +61,39 @@ def sha256(path):
 
 
 def verify_mnist(root=None):
-    """Check every bundled file against ``MNIST_SHA256`` and unpack the ``.gz`` files.
+    """Check every bundled file against ``MNIST_SHA256`` and unpack it into the cache.
 
-    Returns the ``root`` folder that ``torchvision.datasets.MNIST(root=...)`` expects
-    (the one holding ``MNIST/raw``). Raises ``DataError`` naming the first missing or
+    ``root`` is the data folder holding ``MNIST/raw/`` (``DATA_DIR`` by default). Returns the
+    folder that ``torchvision.datasets.MNIST(root=...)`` expects: the one in ``CACHE_DIR``
+    holding the unpacked ``MNIST/raw``. Raises ``DataError`` naming the first missing or
     corrupted file and how to restore it.
     """
-    root = Path(root) if root is not None else DATA_DIR
-    raw = root / "MNIST" / "raw"
+    raw = Path(root if root is not None else DATA_DIR) / "MNIST" / "raw"
+    unpacked = CACHE_DIR / "mnist-subset"
     for name, expected in MNIST_SHA256.items():
         path = raw / name
         if not path.is_file():
-            raise DataError(f"The MNIST file {path} is missing. {REBUILD_HINT}")
+            raise DataError(f"The MNIST file {path} is missing. {repair_hint(REBUILD_HINT)}")
         actual = sha256(path)
         if actual != expected:
             raise DataError(
                 f"The MNIST file {path} is corrupted: its SHA-256 is {actual}, "
-                f"expected {expected}. {REBUILD_HINT}")
-        _unpack(path)
-    return root
+                f"expected {expected}. {repair_hint(REBUILD_HINT)}")
+        _unpack(path, unpacked / "MNIST" / "raw" / path.stem)
+    return unpacked
 
 
-def _unpack(gz_path):
-    """Write ``foo`` next to ``foo.gz`` unless an up-to-date copy is there already
-    (one newer than the archive, of the size the gzip trailer records)."""
-    target = gz_path.with_suffix("")
+def _unpack(gz_path, target):
+    """Write the content of ``gz_path`` to ``target`` unless an up-to-date copy is there
+    already (one newer than the archive, of the size the gzip trailer records). The copy is
+    written under a temporary name and renamed, so that a reader never sees half a file."""
     with open(gz_path, "rb") as file:
         file.seek(-4, os.SEEK_END)
         unpacked_size = int.from_bytes(file.read(4), "little")
     if (target.is_file() and target.stat().st_size == unpacked_size
             and target.stat().st_mtime >= gz_path.stat().st_mtime):
         return
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     with gzip.open(gz_path, "rb") as source, open(partial, "wb") as destination:
         shutil.copyfileobj(source, destination)
@@ -94,13 +110,13 @@ def mnist_dataset(train=True, download=None, root=None):
     """The ``torchvision.datasets.MNIST`` dataset of the bundled subset (verified first).
 
     ``download=True`` (or ``COURSE_MNIST_DOWNLOAD=1``) instead fetches the full 70,000-image
-    MNIST through torchvision into ``data/full/`` when you are online; nothing in the course
-    needs it.
+    MNIST through torchvision (which checks each file's MD5) into ``CACHE_DIR / "full"`` when
+    you are online; nothing in the course needs it.
     """
     from torchvision.datasets import MNIST
 
     if _wants_download(download):
-        return MNIST(root=str(DATA_DIR / "full"), train=train, download=True)
+        return MNIST(root=str(CACHE_DIR / "full"), train=train, download=True)
     return MNIST(root=str(verify_mnist(root)), train=train, download=False)
 
 

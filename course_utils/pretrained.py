@@ -2,8 +2,9 @@
 
 ``scripts/train_lenet.py`` trains the lecture's LeNet in NumPy on the bundled MNIST subset and
 writes ``data/lenet_numpy.npz`` (the state dict) and ``data/lenet_numpy.json`` (how it was
-trained, the accuracies it reached, and the SHA-256 of the .npz). Notebook 07 loads them here
-instead of training for minutes.
+trained, the accuracies it reached, and the SHA-256 of the .npz); both ship with the course
+in its data folder (``course_utils.data.DATA_DIR``). Notebook 07 loads them here instead of
+training for minutes.
 """
 
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import DATA_DIR, DataError, sha256
+from .installation import repair_hint
 
 LENET_WEIGHTS = "lenet_numpy.npz"
 LENET_PROVENANCE = "lenet_numpy.json"
@@ -25,7 +27,8 @@ def trained_lenet_provenance(folder=None):
     library versions and ``weights_sha256``."""
     path = Path(folder if folder is not None else DATA_DIR) / LENET_PROVENANCE
     if not path.is_file():
-        raise DataError(f"The provenance file {path} of the trained LeNet is missing. {RETRAIN_HINT}")
+        raise DataError(f"The provenance file {path} of the trained LeNet is missing. "
+                        f"{repair_hint(RETRAIN_HINT)}")
     return json.loads(path.read_text())
 
 
@@ -37,11 +40,13 @@ def trained_lenet_state_dict(folder=None):
     provenance = trained_lenet_provenance(folder)
     path = folder / LENET_WEIGHTS
     if not path.is_file():
-        raise DataError(f"The trained LeNet weights {path} are missing. {RETRAIN_HINT}")
+        raise DataError(f"The trained LeNet weights {path} are missing. "
+                        f"{repair_hint(RETRAIN_HINT)}")
     actual, expected = sha256(path), provenance["weights_sha256"]
     if actual != expected:
         raise DataError(f"The trained LeNet weights {path} do not match their provenance: SHA-256 "
-                        f"{actual}, expected {expected} (from {LENET_PROVENANCE}). {RETRAIN_HINT}")
+                        f"{actual}, expected {expected} (from {LENET_PROVENANCE}). "
+                        f"{repair_hint(RETRAIN_HINT)}")
     with np.load(path) as archive:
         return {key: archive[key] for key in archive.files}
 

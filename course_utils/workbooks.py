@@ -1,45 +1,38 @@
-"""Your own copies of the notebooks, to work in: ``python -m course_utils.workbooks``.
+"""Your own copies of the notebooks, to work in: ``cnn-course workbooks [DEST]``.
 
-``make lab`` runs this before starting JupyterLab. It builds the student edition of
-``notebooks/`` with nbgrader (solutions replaced by ``raise NotImplementedError()``, hidden
-tests removed) in a temporary folder, then copies into ``workbooks/`` every file that is not
-there yet. It never overwrites anything: a workbook you have started stays yours, and
-notebooks added to the course later are copied in next time.
+The course ships its student edition inside the package: ``release/notebooks/`` in the
+repository, built from ``notebooks/`` by ``make student-edition`` (nbgrader: solutions replaced
+by ``raise NotImplementedError()``, hidden tests removed, outputs cleared). This copies into
+DEST (``workbooks/`` by default) every notebook that is not there yet; nbgrader is not needed.
+It never overwrites anything: a workbook you have started stays yours, and notebooks added to
+the course later are copied in next time.
+
+``make lab`` runs it before starting JupyterLab; on a JupyterHub, run it once in a terminal
+(``cnn-course workbooks``, or ``python -m course_utils.workbooks``) to get your copies.
 """
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
+from importlib import resources
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from .installation import repair_hint
+
 SKIP = {".ipynb_checkpoints", "__pycache__"}
+RESTORE_HINT = ("Restore it with `git checkout -- release/notebooks`, or rebuild it with "
+                "`make student-edition`.")
 
 
-def student_edition(notebooks, destination):
-    """Write the student edition of the folder ``notebooks`` into ``destination`` (a new
-    folder) with ``nbgrader generate_assignment``."""
-    notebooks = Path(notebooks).resolve()
-    with tempfile.TemporaryDirectory() as course:
-        env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
-                   + os.environ.get("PATH", ""))            # nbgrader runs `alembic` from PATH
-        done = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", notebooks.name,
-             f"--CourseDirectory.root={course}",
-             f"--CourseDirectory.source_directory={notebooks.parent}",
-             f"--CourseDirectory.db_url=sqlite:///{course}/gradebook.db"],
-            cwd=course, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError("nbgrader could not build the student edition:\n"
-                               + done.stdout + done.stderr)
-        shutil.copytree(Path(course) / "release" / notebooks.name, destination)
+def student_edition():
+    """The folder of the student edition that ships with the course."""
+    return Path(resources.files("course_utils._release")) / "notebooks"
 
 
 def copy_missing(source, destination):
-    """Copy every file of ``source`` that ``destination`` lacks; returns (copied, kept)."""
+    """Copy every file of ``source`` that ``destination`` lacks; returns (copied, kept), the
+    paths relative to ``source``. Copies get your usual permissions (not the read-only ones a
+    system-wide install may have)."""
     copied, kept = [], []
     for path in sorted(Path(source).rglob("*")):
         relative = path.relative_to(source)
@@ -50,33 +43,29 @@ def copy_missing(source, destination):
             kept.append(relative)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-            target.chmod(0o644)
+            shutil.copyfile(path, target)
             copied.append(relative)
     return copied, kept
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", default=REPO / "notebooks", type=Path)
-    parser.add_argument("--workbooks", default=REPO / "workbooks", type=Path)
+    parser = argparse.ArgumentParser(
+        prog="cnn-course workbooks",
+        description="Copy the course's notebooks (the student edition) into DEST, to work in. "
+                    "Never overwrites a workbook you already have; notebooks added to the course "
+                    "later are copied in the next time.")
+    parser.add_argument("destination", nargs="?", default=Path("workbooks"), type=Path,
+                        metavar="DEST", help="the folder for your workbooks (default: workbooks)")
     args = parser.parse_args(argv)
-    sources = sorted(args.notebooks.glob("*.ipynb"))
-    if not sources:
-        print(f"No notebooks in {args.notebooks}: nothing to copy.")
-        return 0
-    if all((args.workbooks / source.name).exists() for source in sources):
-        print(f"All {len(sources)} workbooks are in {args.workbooks} already (yours; not touched).")
-        return 0
-    with tempfile.TemporaryDirectory() as scratch:
-        edition = Path(scratch) / "edition"
-        student_edition(args.notebooks, edition)
-        copied, kept = copy_missing(edition, args.workbooks)
+    edition = student_edition()
+    if not any(edition.glob("*.ipynb")):
+        raise SystemExit(f"The student edition {edition} is missing from the course. "
+                         + repair_hint(RESTORE_HINT))
+    copied, kept = copy_missing(edition, args.destination)
     for relative in copied:
-        print(f"copied  {args.workbooks.name}/{relative}")
-    for relative in kept:
-        print(f"kept    {args.workbooks.name}/{relative} (yours; not overwritten)")
-    print(f"{len(copied)} new, {len(kept)} already there, in {args.workbooks}")
+        print(f"copied  {args.destination / relative}")
+    print(f"{len(copied)} new, {len(kept)} already there (yours; not overwritten), "
+          f"in {args.destination}")
     return 0
 
 

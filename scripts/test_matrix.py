@@ -39,7 +39,7 @@ VERSIONS = ("python", "numpy", "torch", "torchvision", "matplotlib", "jupyterlab
             "nbgrader", "nbval")
 
 
-def requirements(extras=("test",)):
+def requirements(extras=("instructor", "test")):
     """The project's requirements (runtime and the given extras), as packaging Requirements."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     listed = list(project["dependencies"])

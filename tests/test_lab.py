@@ -1,11 +1,16 @@
-"""The README's run command (`make lab`) starts a JupyterLab that answers, on a free port."""
+"""The README's run command (`make lab`) starts a JupyterLab that answers, on a free port, and
+shows a student none of nbgrader's instructor extensions, even though the tests' environment
+(used here) has nbgrader installed."""
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -32,6 +37,22 @@ def wait_for(url, server, seconds=300):
     return None
 
 
+def status_code(url):
+    """The HTTP status of GET ``url``, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def page_config(page):
+    """The configuration JupyterLab embeds in its page (extensions, disabled ones...)."""
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      page, re.S)
+    return json.loads(found.group(1))
+
+
 def test_make_lab_serves_jupyterlab():
     port = free_port()
     lab_args = f"--no-browser --ServerApp.token={TOKEN} --ServerApp.ip=127.0.0.1"
@@ -44,9 +65,14 @@ def test_make_lab_serves_jupyterlab():
     try:
         status = wait_for(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", server)
         page = wait_for(f"http://127.0.0.1:{port}/lab?token={TOKEN}", server)
+        formgrader = page and status_code(f"http://127.0.0.1:{port}/formgrader?token={TOKEN}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output = server.communicate(timeout=60)[0].decode(errors="replace")
     assert status is not None and page is not None, f"JupyterLab did not answer:\n{output[-3000:]}"
     assert '"started"' in status
     assert "JupyterLab" in page
+    # nbgrader's server extensions (formgrader, assignment list, ...) and its lab extension are
+    # switched off by student-lab/ (see the Makefile).
+    assert formgrader == 404
+    assert "@jupyter/nbgrader" in page_config(page)["disabledExtensions"]

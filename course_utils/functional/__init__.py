@@ -6,6 +6,7 @@ arguments, and returns the gradients of the forward's array arguments, in order.
 """
 
 from .conv import conv2d, conv2d_backward, conv2d_naive
+from .dropout import dropout_backward, dropout_forward
 from .linear import linear, linear_backward, relu, relu_backward
 from .loss import cross_entropy, cross_entropy_backward
 from .normalization import (
@@ -26,5 +27,6 @@ __all__ = [
     "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward",
     "batch_norm", "batch_norm_backward", "layer_norm", "layer_norm_backward",
     "instance_norm", "instance_norm_backward", "group_norm", "group_norm_backward",
+    "dropout_forward", "dropout_backward",
     "cross_entropy", "cross_entropy_backward",
 ]

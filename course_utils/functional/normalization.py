@@ -30,6 +30,8 @@ Everything is vectorised NumPy; the input dtype (float32 or float64) is preserve
 
 import numpy as np
 
+from ._windows import as_float
+
 __all__ = [
     "batch_norm",
     "batch_norm_backward",
@@ -170,6 +172,7 @@ def batch_norm(
     Evaluation (``training=False``): normalise with running_mean and running_var; the layer is
     then a fixed per-channel affine map and the running statistics are not touched.
     """
+    input = as_float(input)
     axes = _batch_axes(input)
     for name, array in [("running_mean", running_mean), ("running_var", running_var),
                         ("weight", weight), ("bias", bias)]:
@@ -231,6 +234,7 @@ def batch_norm_backward(
     Call it with the statistics as they were at the forward pass (in evaluation mode they do
     not change; in training mode they are not used).
     """
+    input, grad_output = as_float(input), as_float(grad_output)
     axes = _batch_axes(input)
     shape = _channel_shape(input)
     if training:
@@ -280,6 +284,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     1 x D for the fully connected case, which agrees; for images PyTorch's parameters are
     C x H x W, not per channel). The same computation at training and at test time.
     """
+    input = as_float(input)
     axes, normalized_shape = _layer_axes(input, normalized_shape)
     x_hat, _, _ = _normalize(input, axes, eps)
     return _as_output(_affine(x_hat, weight, bias, normalized_shape), input)
@@ -292,6 +297,7 @@ def layer_norm_backward(grad_output, input, normalized_shape, weight=None, eps=1
     (summed over the leading axes). The normalisation backward is the one of batch norm in
     training mode, with the roles of the axes swapped (see ``_normalize_backward``).
     """
+    input, grad_output = as_float(input), as_float(grad_output)
     axes, normalized_shape = _layer_axes(input, normalized_shape)
     x_hat, _, var = _normalize(input, axes, eps)
     grad_x_hat, grad_weight, grad_bias = _affine_backward(grad_output, x_hat, weight,
@@ -328,6 +334,7 @@ def instance_norm(input, weight=None, bias=None, eps=1e-5):
     training and at test time. (Pass weight and bias by keyword to match torch's signature,
     which also has running_mean and running_var.)
     """
+    input = as_float(input)
     axes = _instance_axes(input)
     _check_channels("weight", weight, input)
     _check_channels("bias", bias, input)
@@ -338,6 +345,7 @@ def instance_norm(input, weight=None, bias=None, eps=1e-5):
 def instance_norm_backward(grad_output, input, weight=None, eps=1e-5):
     """Gradients of :func:`instance_norm`: ``(grad_input, grad_weight, grad_bias)``; grad_input
     like input, grad_weight and grad_bias (C,)."""
+    input, grad_output = as_float(input), as_float(grad_output)
     axes = _instance_axes(input)
     x_hat, _, var = _normalize(input, axes, eps)
     shape = _channel_shape(input)
@@ -372,6 +380,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     num_groups=1 normalises like layer norm over (C, H, W) (but with per-channel parameters);
     num_groups=C like instance norm.
     """
+    input = as_float(input)
     _check_channels("weight", weight, input)
     _check_channels("bias", bias, input)
     x_hat, _, _ = _normalize(_grouped(input, num_groups), (2,), eps)
@@ -383,6 +392,7 @@ def group_norm_backward(grad_output, input, num_groups, weight=None, eps=1e-5):
     """Gradients of :func:`group_norm`: ``(grad_input, grad_weight, grad_bias)``; grad_input
     like input, grad_weight and grad_bias (C,). The normalisation backward runs on the grouped
     view (N, G, C/G * prod(*)), the affine backward on the per-channel layout."""
+    input, grad_output = as_float(input), as_float(grad_output)
     grouped = _grouped(input, num_groups)
     x_hat, _, var = _normalize(grouped, (2,), eps)
     shape = _channel_shape(input)

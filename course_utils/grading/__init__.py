@@ -1,27 +1,28 @@
 """The grader: every exercise of the course, checked against PyTorch.
 
-- ``grade(exercise, fn)`` runs the student's ``fn`` and PyTorch on the exercise's grid of
-  configurations and returns a ``Result`` (``.passed``, ``.score``, a readable report). It never
-  raises because of what ``fn`` did.
-- ``check(exercise, fn)`` is for the notebooks' check cells: it returns the Result when the
-  exercise passes and raises AssertionError carrying the report when it fails.
-- ``EXERCISES``: the registry, exercise name -> ``Exercise``.
-- ``example(exercise, index)``: the arguments of one configuration, to reproduce a failure.
-- ``hidden_check(exercise, fn)``: the hidden tests, with a freshly loaded grader;
-  ``check_cell_source(name)``: the exact text of a notebook check cell (see
-  ``hidden.py`` for why it looks the way it does).
+For students:
 
-The package, by concern: ``registry`` (exercises), ``oracle`` (PyTorch's answers),
-``diagnostics`` (known wrong answers, named for the mistake), ``compare`` (type, shape, dtype,
-values), ``safety`` (time limits, captured output, forbidden imports, modified inputs),
-``report`` (the Result), ``exercises/`` (one module per notebook topic).
+- ``check(name, fn)``: a notebook's check cell. Runs ``fn`` on the exercise's public
+  configurations, shows a report (what differs, where, by how much, the likely mistake when
+  the grader is certain of it) and fails the cell when ``fn`` is wrong;
+- ``example(name, index)``: the arguments of one public configuration, to reproduce a failure.
+
+For instructors and tests: ``grade(name, fn, secret=None)`` returns the ``Result``;
+``EXERCISES`` maps every exercise's name to its ``Exercise``.
+
+The package, by concern:
+
+- ``exercise`` (what an exercise is) and ``exercises/`` (one module per exercise, by notebook),
+  found by ``registry``;
+- ``run`` (calling a student's function safely) and ``recording`` (the files exchanged with a
+  student's kernel while grading, through ``encode``);
+- ``assess`` (the trusted side: PyTorch's answers, ``compare``, ``diagnose``, the points) and
+  ``report`` (the Result);
+- ``checking`` (``check`` and ``grade``).
 """
 
-from . import exercises as _exercises  # noqa: F401  (fills the registry)
-from .core import check, grade
-from .hidden import check_cell_source, hidden_check
-from .registry import EXERCISES, Exercise, example
+from .checking import CheckFailed, check, grade
+from .registry import EXERCISES, example
 from .report import Result
 
-__all__ = ["EXERCISES", "Exercise", "Result", "check", "example", "grade", "hidden_check",
-           "check_cell_source"]
+__all__ = ["EXERCISES", "CheckFailed", "Result", "check", "example", "grade"]

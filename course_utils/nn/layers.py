@@ -1,5 +1,5 @@
-"""Layers with the constructor arguments of ``torch.nn``: Linear, ReLU, Conv2d, MaxPool2d,
-AvgPool2d.
+"""Layers with the constructor arguments of ``torch.nn``: Linear, ReLU, Dropout, Conv2d,
+MaxPool2d, AvgPool2d.
 
 Each layer is a thin wrapper: it holds its parameters, keeps its input in ``self.cache`` during
 ``forward``, and calls the matching function of ``course_utils.functional`` in both directions.
@@ -15,12 +15,13 @@ import numpy as np
 
 from ..functional._windows import pair
 from ..functional.conv import conv2d, conv2d_backward
+from ..functional.dropout import dropout_backward, dropout_forward
 from ..functional.linear import linear, linear_backward, relu, relu_backward
 from ..functional.pooling import (avg_pool2d, avg_pool2d_backward, max_pool2d,
                                   max_pool2d_backward)
 from .module import Module
 
-__all__ = ["Linear", "ReLU", "Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ = ["Linear", "ReLU", "Dropout", "Conv2d", "MaxPool2d", "AvgPool2d"]
 
 
 def _uniform(rng, fan_in, shape, dtype):
@@ -81,6 +82,32 @@ class ReLU(Module):
 
     def backward(self, grad_output):
         return relu_backward(grad_output, self.cache)
+
+
+class Dropout(Module):
+    """Dropout, as ``torch.nn.Dropout(p)``: in training mode every entry is zeroed with
+    probability p and the others scaled by 1 / (1 - p); in evaluation mode, the identity.
+
+    The mask is drawn from ``rng`` (a NumPy Generator; default a fresh unseeded one) and kept
+    for ``backward``.
+    """
+
+    def __init__(self, p=0.5, *, rng=None):
+        super().__init__()
+        self.p = p
+        self.rng = np.random.default_rng() if rng is None else rng
+
+    def forward(self, input):
+        output, self.cache = dropout_forward(input, self.p, self.training, self.rng)
+        return output
+
+    def backward(self, grad_output):
+        if not self.training:
+            return grad_output
+        return dropout_backward(grad_output, self.cache, self.p)
+
+    def extra_repr(self):
+        return f"p={self.p}"
 
 
 class Conv2d(_Parametrised):

@@ -306,3 +306,14 @@ def test_batch_norm_training_properties(shape, seed, scale):
         grad_input, _, _ = batch_norm_backward(grad_output, x, training=True, eps=0.0)
         bound = 1e-8 * np.abs(grad_output).max() / x.std(axis=axes).min()
         assert np.abs(grad_input).max() <= bound
+
+
+def test_integer_and_list_inputs_are_read_as_float64_like_the_other_layers():
+    integers = np.arange(8).reshape(4, 2)
+    out = batch_norm(integers, None, None, training=True)
+    assert out.dtype == np.float64 and np.allclose(out, batch_norm(integers.astype(float), None,
+                                                                    None, training=True))
+    assert np.allclose(layer_norm([[1, 2, 3], [4, 5, 7]], (3,)),
+                       layer_norm(np.array([[1.0, 2, 3], [4, 5, 7]]), (3,)))
+    grads = batch_norm_backward(np.ones((4, 2), dtype=int).tolist(), integers, training=True)
+    assert all(g.dtype == np.float64 for g in grads)

@@ -1,96 +1,167 @@
-"""nbgrader end to end, on a small fixture course (tests/grading/grading_assignment.py) with
-the repository's nbgrader_config.py: one generate_assignment, one autograde of four
-submissions, feedback, grades.csv."""
+"""nbgrader end to end through the class grader (course_utils.grading.autograde), on the small
+fixture course (tests/grading/grading_assignment.py): one class, graded one student at a time,
+two at a time, and in two shards merged; the grades, the reports in the graded notebooks and
+the feedback, and the status file."""
+
+import shutil
 
 import nbformat
 import pytest
 
 import grading_assignment as course
 
-WRONG_LINEAR = "def linear_forward(x, weight, bias):\n    return x @ weight.T\n"
-WRONG_SIZE = ("def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):\n"
-              "    return (size + 2 * padding - kernel_size) // stride\n")
+pytestmark = pytest.mark.slow
+
+WRONG_LINEAR = ("def linear(input, weight, bias=None):\n"
+                "    return input @ weight.T\n")                 # the bias is forgotten
+# A function that uses a name only a demonstration cell of the course defines: graded again
+# with the demonstrations kept.
+DEMONSTRATION_USER = ("def conv_output_size(size, kernel_size, stride=1, padding=0, "
+                      "dilation=1):\n"
+                      "    return (size + 2 * padding - dilation * (kernel_size - 1) - 1)"
+                      " // stride + ONE\n")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def class_folder(tmp_path_factory):
+    """A course with its student edition and four submissions, not graded yet."""
     root = course.make_course(tmp_path_factory.mktemp("course"))
     course.nbgrader(root, "generate_assignment", "notebooks")
     release = nbformat.read(root / "release" / "notebooks" / "fixture.ipynb", as_version=4)
     source = nbformat.read(root / "notebooks" / "fixture.ipynb", as_version=4)
     course.submit(root, "solver", {"fixture.ipynb": source})
     course.submit(root, "blank", {"fixture.ipynb": release})
-    course.submit(root, "check_patcher", {"fixture.ipynb": course.answered(release, {
-        "linear_forward_answer": "grading.check = lambda *a, **k: None\n" + WRONG_LINEAR,
-        "conv_output_size_answer": WRONG_SIZE})})
-    course.submit(root, "allclose_patcher", {"fixture.ipynb": course.answered(release, {
-        "linear_forward_answer": "grading.check = lambda *a, **k: None\n"
-                                 "np.allclose = lambda *a, **k: True\n" + WRONG_LINEAR})})
-    course.nbgrader(root, "autograde", "notebooks")
-    course.nbgrader(root, "generate_feedback", "notebooks")
-    course.nbgrader(root, "export")
+    course.submit(root, "partial", {"fixture.ipynb": course.answered(source, {
+        "linear_answer": WRONG_LINEAR})})
+    course.submit(root, "demonstration_user", {"fixture.ipynb": course.answered(source, {
+        "conv_output_size_answer": DEMONSTRATION_USER})})
     return root, release
 
 
-def outputs(root, student):
-    """[(grade_id, [outputs])] of the autograded notebook's check cells."""
+def graded_copy(class_folder, tmp_path_factory, *runs):
+    """A copy of the class folder graded by the autograde runs ``runs`` (argument lists)."""
+    root = tmp_path_factory.mktemp("graded") / "course"
+    shutil.copytree(class_folder[0], root)
+    results = [course.autograde(root, *args) for args in runs]
+    return root, results
+
+
+@pytest.fixture(scope="module")
+def graded(class_folder, tmp_path_factory):
+    """The class graded one student at a time."""
+    root, (done,) = graded_copy(class_folder, tmp_path_factory, ["--jobs", "1"])
+    return root, done
+
+
+def check_outputs(root, student):
+    """{grade_id: [outputs]} of the graded notebook's check cells."""
     nb = nbformat.read(root / "autograded" / student / "notebooks" / "fixture.ipynb", 4)
-    return [(c.metadata.nbgrader["grade_id"], c.outputs) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade")]
+    return {c.metadata.nbgrader["grade_id"]: c.outputs for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
 
 
-def errors(cell_outputs):
-    return [o for o in cell_outputs if o.output_type == "error"]
+def report(outputs):
+    return outputs[0].data["text/plain"]
 
 
-def test_student_edition_has_no_solutions_and_no_hidden_tests(graded):
-    _, release = graded
+def test_the_student_edition_has_stubs_and_no_solutions(class_folder):
+    _, release = class_folder
     text = nbformat.writes(release)
-    assert "BEGIN SOLUTION" not in text and "return x @ weight.T + bias" not in text
-    assert "HIDDEN" not in text and "hidden_check" not in text
+    assert "BEGIN SOLUTION" not in text and "output if bias is None" not in text
     assert text.count("raise NotImplementedError()") == 3
 
 
-def test_source_gets_full_marks_and_blank_gets_zero(graded):
+def test_the_source_gets_full_marks_and_the_blank_edition_zero(graded):
     root, _ = graded
     scores = course.scores(root)
     assert scores["solver"] == course.TOTAL
     assert scores["blank"] == 0
+    assert course.TOTAL - course.POINTS["linear"] < scores["partial"] < course.TOTAL   # partial credit
 
 
-def test_blank_fails_every_check_with_not_implemented_and_keeps_running(graded):
+def test_every_check_of_the_blank_edition_reports_not_implemented(graded):
     root, _ = graded
-    for grade_id, cell_outputs in outputs(root, "blank"):
-        (error,) = errors(cell_outputs)
-        assert error.ename == "AssertionError" and "not implemented yet" in error.evalue
-    nb = nbformat.read(root / "autograded" / "blank" / "notebooks" / "fixture.ipynb", 4)
-    assert "the notebook kept running" in nb.cells[-1].outputs[0].text
+    for grade_id, outputs in check_outputs(root, "blank").items():
+        assert "not implemented yet" in report(outputs), grade_id
+        assert outputs[-1].output_type == "execute_result" and outputs[-1].data["text/plain"] == "0"
 
 
-def test_tampered_submissions_fail_the_hidden_tests(graded):
+def test_a_wrong_answer_gets_the_report_with_the_hidden_configurations(graded):
     root, _ = graded
-    scores = course.scores(root)
-    assert scores["check_patcher"] == 0 and scores["allclose_patcher"] == 0
-    patched = dict(outputs(root, "check_patcher"))
-    assert "hidden configurations" in errors(patched["linear_forward_check"])[0].evalue
-    assert "bias is forgotten" in errors(patched["linear_forward_check"])[0].evalue
-    allclose = dict(outputs(root, "allclose_patcher"))
-    assert "numpy.allclose" in errors(allclose["linear_forward_check"])[0].evalue
+    text = report(check_outputs(root, "partial")["linear_check"])
+    assert "bias is forgotten" in text and "of 1 point" in text
+    assert "PASSED" in report(check_outputs(root, "partial")["conv_output_size_check"])
 
 
-def test_feedback_never_shows_hidden_tests(graded):
+def test_passing_checks_show_their_report_and_points_without_errors(graded):
     root, _ = graded
-    for student in ("solver", "blank", "check_patcher", "allclose_patcher"):
+    for grade_id, outputs in check_outputs(root, "solver").items():
+        kinds = [o.output_type for o in outputs]
+        assert kinds == ["display_data", "execute_result"], (grade_id, kinds)
+        assert "PASSED" in report(outputs)
+        assert float(outputs[1].data["text/plain"]) == course.POINTS[grade_id[:-len("_check")]]
+
+
+def test_demonstrations_are_skipped_unless_a_check_needs_them(graded):
+    root, _ = graded
+    nb = nbformat.read(root / "autograded" / "solver" / "notebooks" / "fixture.ipynb", 4)
+    sources = [c.source for c in nb.cells]
+    assert course.DEMONSTRATION not in sources and course.LAST_CELL not in sources
+    statuses = course.statuses(root)
+    assert statuses[("solver", "fixture")]["demonstrations"] == "skipped"
+    assert statuses[("demonstration_user", "fixture")]["demonstrations"] == "kept"
+    assert course.scores(root)["demonstration_user"] == course.TOTAL
+
+
+def test_the_feedback_has_the_reports(graded):
+    root, _ = graded
+    for student in ("solver", "blank", "partial"):
         html = (root / "feedback" / student / "notebooks" / "fixture.html").read_text()
-        for secret in ("BEGIN HIDDEN TESTS", "hidden_check", "sys.modules.pop"):
-            assert secret not in html, (student, secret)
-    html = (root / "feedback" / "check_patcher" / "notebooks" / "fixture.html").read_text()
-    assert "bias is forgotten" in html                   # the report itself is kept
+        assert "agrees with PyTorch" in html or "not implemented yet" in html or \
+            "bias is forgotten" in html, student
+    assert "bias is forgotten" in (root / "feedback" / "partial" / "notebooks" /
+                                   "fixture.html").read_text()
 
 
-def test_passing_checks_show_their_report_without_a_partial_score(graded):
+def test_honest_submissions_raise_no_checksum_warnings(graded):
     root, _ = graded
-    for _, cell_outputs in outputs(root, "solver"):
-        kinds = [o.output_type for o in cell_outputs]
-        assert kinds == ["display_data"], kinds          # no execute_result, no stderr
-        assert "PASSED" in cell_outputs[0].data["text/plain"]
+    log = (root / "grading.log").read_text()
+    assert "autograde" in log and "generate_feedback" in log
+    assert "checksum" not in log.lower() and "has changed" not in log
+
+
+def test_the_status_file_says_every_notebook_was_graded(graded):
+    root, _ = graded
+    rows = course.statuses(root)
+    assert sorted(student for student, _ in rows) == sorted(course.scores(root))
+    assert {row["status"] for row in rows.values()} == {"graded"}
+
+
+def test_grading_two_at_a_time_gives_the_same_grades(graded, class_folder, tmp_path_factory):
+    root, _ = graded
+    parallel, _ = graded_copy(class_folder, tmp_path_factory, ["--jobs", "2"])
+    assert (parallel / "grades.csv").read_text() == (root / "grades.csv").read_text()
+    assert (parallel / "grading_status.csv").read_text() == \
+        (root / "grading_status.csv").read_text()
+
+
+def test_two_shards_merged_give_the_same_grades(graded, class_folder, tmp_path_factory):
+    root, _ = graded
+    sharded, (first, second, merged) = graded_copy(
+        class_folder, tmp_path_factory, ["--shard", "0/2", "--jobs", "2"],
+        ["--shard", "1/2", "--jobs", "2"], ["merge"])
+    assert (sharded / "grades.csv").read_text() == (root / "grades.csv").read_text()
+    assert (sharded / "grading_status.csv").read_text() == \
+        (root / "grading_status.csv").read_text()
+    for student in course.scores(root):
+        assert (sharded / "feedback" / student / "notebooks" / "fixture.html").is_file()
+
+
+def test_merging_an_incomplete_set_of_shards_is_refused(class_folder, tmp_path_factory):
+    root, _ = graded_copy(class_folder, tmp_path_factory)
+    (root / "grading-shards" / "1-of-3").mkdir(parents=True)
+    (root / "grading-shards" / "1-of-3" / "shard.json").write_text(
+        '{"shard": 1, "of": 3, "students": []}')
+    refused = course.autograde(root, "merge", check=False)
+    assert refused.returncode == 2 and "have not finished" in refused.stderr
+    assert not (root / "grades.csv").exists()

@@ -8,6 +8,7 @@ import pytest
 
 import grading_assignment as course
 from course_utils import grading
+from course_utils.grading import autograding
 
 NOTEBOOKS = sorted((course.REPO / "notebooks").glob("*.ipynb"))
 
@@ -22,37 +23,45 @@ def grade_cells():
     return cells
 
 
-def exercise_of(cell):
-    for name in grading.EXERCISES:
-        if cell.source.startswith(f'grading.check("{name}", {name})'):
-            return name
-    return None
-
-
 def test_check_cells_are_well_formed():
+    """Each exercise's answer cell, then its check cell: exactly ``grading.check(name, name)``,
+    locked, worth the exercise's points, in the exercise's own notebook."""
     problems, grade_ids = [], {}
     for path, cell in grade_cells():
         meta = cell.metadata["nbgrader"]
         where = f"{path.name} {meta.get('grade_id')}"
         grade_ids.setdefault(meta.get("grade_id"), []).append(path.name)
-        if not meta.get("points"):
-            problems.append(f"{where}: no points")
         if cell.cell_type != "code":
             continue                                          # manually graded answers
-        name = exercise_of(cell)
-        if name is None:
-            problems.append(f"{where}: does not start with grading.check(<registered name>, ...)")
-        elif cell.source.strip() != grading.check_cell_source(name):
-            problems.append(f"{where}: the cell must be exactly "
-                            f"grading.check_cell_source({name!r}) (tamper-proof hidden block)")
+        exercise = autograding.exercise_of(cell)
+        if exercise is None:
+            problems.append(f"{where}: not grading.check(<registered name>, <same name>)")
+            continue
+        if meta.get("grade_id") != f"{exercise.name}_check" or not meta.get("locked"):
+            problems.append(f"{where}: grade_id must be {exercise.name}_check, and locked")
+        if meta.get("points") != exercise.points:
+            problems.append(f"{where}: {meta.get('points')} points; the exercise says {exercise.points}")
+        if not path.name.startswith(exercise.notebook):
+            problems.append(f"{where}: {exercise.name} belongs to {exercise.notebook}")
     problems += [f"grade_id {gid!r} used {len(where)} times: {where}"
                  for gid, where in grade_ids.items() if len(where) > 1]
     assert not problems, "\n".join(problems)
 
 
+def test_every_answer_cell_is_followed_by_its_check_cell():
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        for index, cell in enumerate(cells):
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if grade_id.endswith("_answer"):
+                name = grade_id[: -len("_answer")]
+                assert cells[index + 1].source == autograding.check_cell_source(name), (path, name)
+
+
 def test_every_registered_exercise_of_a_written_notebook_is_checked():
-    written = {path.name[:2] for path in NOTEBOOKS}
-    checked = {exercise_of(cell) for _, cell in grade_cells()}
+    written = {path.stem for path in NOTEBOOKS}
+    checked = {autograding.exercise_of(cell).name for _, cell in grade_cells()
+               if autograding.exercise_of(cell)}
     missing = [name for name, ex in grading.EXERCISES.items()
                if ex.notebook in written and name not in checked]
     assert not missing, f"registered but without a check cell: {missing}"
@@ -60,7 +69,9 @@ def test_every_registered_exercise_of_a_written_notebook_is_checked():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not grade_cells(), reason="no notebook has check cells yet")
-def test_real_notebooks_source_full_marks_student_edition_zero(tmp_path):
+def test_real_notebooks_source_full_marks_student_edition_zero(tmp_path, monkeypatch):
+    monkeypatch.setenv(autograding.SECRET, "a secret for the tests")
+    monkeypatch.setenv(autograding.SANDBOXED, "off")     # our own notebooks: trusted code
     root = tmp_path
     shutil.copy(course.REPO / "nbgrader_config.py", root)
     shutil.copytree(course.REPO / "notebooks", root / "notebooks",
@@ -78,7 +89,8 @@ def test_real_notebooks_source_full_marks_student_edition_zero(tmp_path):
     for path in (root / "autograded" / "student_edition" / "notebooks").glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+            assert not errors, (path.name, cell.source, errors)   # the notebook runs on
             if cell.metadata.get("nbgrader", {}).get("grade"):
-                assert errors and "not implemented yet" in errors[0].evalue, (path.name, cell.source)
-            else:                                             # nothing else crashes
-                assert not errors, (path.name, cell.source, errors)
+                report, points = cell.outputs
+                assert "not implemented yet" in report.data["text/plain"], (path.name, cell.source)
+                assert points.data["text/plain"] == "0"

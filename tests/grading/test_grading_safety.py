@@ -9,72 +9,75 @@ import time
 import numpy as np
 import pytest
 
-import grading_solutions as solutions
+import solutions
 from course_utils import grading
-from course_utils.grading import safety
+from course_utils.grading import run
+
+SOLUTIONS = solutions.notebook_solutions()
+right = SOLUTIONS["linear"]
 
 
-def raises_value_error(x, weight, bias):
+def raises_value_error(input, weight, bias=None):
     raise ValueError("shapes do not match")
 
 
-def not_implemented(x, weight, bias):
+def not_implemented(input, weight, bias=None):
     raise NotImplementedError()
 
 
-def returns_none(x, weight, bias):
-    out = x @ weight.T + bias          # noqa: F841  (forgot to return it)
+def returns_none(input, weight, bias=None):
+    out = right(input, weight, bias)          # noqa: F841  (forgot to return it)
 
 
-def returns_list(x, weight, bias):
-    return (x @ weight.T + bias).tolist()
+def returns_list(input, weight, bias=None):
+    return (right(input, weight, bias)).tolist()
 
 
-def returns_torch_tensor(x, weight, bias):
+def returns_torch_tensor(input, weight, bias=None):
     import torch
-    return torch.from_numpy(x) @ torch.from_numpy(weight).T + torch.from_numpy(bias)
+    return torch.from_numpy(input) @ torch.from_numpy(weight).T + torch.from_numpy(bias)
 
 
-def uses_torch_functional(x, weight, bias):
+def uses_torch_functional(input, weight, bias=None):
     import torch.nn.functional as F
     import torch
-    return F.linear(torch.from_numpy(x), torch.from_numpy(weight), torch.from_numpy(bias)).numpy()
+    return F.linear(torch.from_numpy(input), torch.from_numpy(weight), torch.from_numpy(bias)).numpy()
 
 
-def imports_torch_by_name(x, weight, bias):
+def imports_torch_by_name(input, weight, bias=None):
     torch = __import__("torch")
-    return torch.nn.functional.linear(*map(torch.from_numpy, (x, weight, bias))).numpy()
+    return torch.nn.functional.linear(*map(torch.from_numpy, (input, weight, bias))).numpy()
 
 
-def wrong_shape(x, weight, bias):
-    return (x @ weight.T + bias)[:, :-1]
+def wrong_shape(input, weight, bias=None):
+    return (right(input, weight, bias))[:, :-1]
 
 
-def wrong_dtype(x, weight, bias):
-    return (x @ weight.T + bias).astype(np.float16)
+def wrong_dtype(input, weight, bias=None):
+    return (right(input, weight, bias)).astype(np.float16)
 
 
-def returns_nan(x, weight, bias):
-    out = x @ weight.T + bias
+def returns_nan(input, weight, bias=None):
+    out = right(input, weight, bias)
     out[0, 0] = np.nan
     return out
 
 
-def returns_inf(x, weight, bias):
-    return (x @ weight.T + bias) / 0.0
+def returns_inf(input, weight, bias=None):
+    return (right(input, weight, bias)) / 0.0
 
 
-def modifies_input(x, weight, bias):
-    x *= 2
-    return x @ weight.T / 2 + bias
+def modifies_input(input, weight, bias=None):
+    input *= 2
+    return right(input, weight, bias) / 2
 
 
-def infinite_loop(x, weight, bias):
+def infinite_loop(input, weight, bias=None):
     while True:
         pass
 
 
-def infinite_loop_swallowing_errors(x, weight, bias):
+def infinite_loop_swallowing_errors(input, weight, bias=None):
     while True:
         try:
             time.sleep(0.01)
@@ -82,54 +85,57 @@ def infinite_loop_swallowing_errors(x, weight, bias):
             pass
 
 
-def prints_enormously(x, weight, bias):
+def prints_enormously(input, weight, bias=None):
     for i in range(1_000_000):
         print("debugging line", i)
-    return x @ weight.T + bias
+    return right(input, weight, bias)
 
 
-def calls_sys_exit(x, weight, bias):
+def calls_sys_exit(input, weight, bias=None):
     sys.exit(1)
 
 
-def recurses_forever(x, weight, bias):
-    return recurses_forever(x, weight, bias)
+def recurses_forever(input, weight, bias=None):
+    return recurses_forever(input, weight, bias=None)
 
 
-def returns_matrix(x, weight, bias):
-    return np.asmatrix(x @ weight.T + bias)
+def returns_matrix(input, weight, bias=None):
+    return np.asmatrix(right(input, weight, bias))
 
 
-def fails_on_one_configuration(x, weight, bias):
-    if x.shape[0] == 1:
+def fails_on_one_configuration(input, weight, bias=None):
+    if input.shape[0] == 1:
         raise IndexError("index 1 is out of bounds")
-    return x @ weight.T + bias
+    return right(input, weight, bias)
 
 
 BAD = [
-    ("linear_forward", raises_value_error, "error", "ValueError: shapes do not match"),
-    ("linear_forward", not_implemented, "not implemented", "not implemented yet"),
-    ("linear_forward", returns_none, "wrong output type", "did you forget `return`"),
-    ("linear_forward", returns_list, "wrong output type", "returned a list"),
-    ("linear_forward", returns_torch_tensor, "not NumPy", "torch"),
-    ("linear_forward", uses_torch_functional, "not NumPy", "torch"),
-    ("linear_forward", imports_torch_by_name, "not NumPy", "torch"),
-    ("linear_forward", wrong_shape, "failed", "has shape (2, 2); PyTorch gives (2, 3)"),
-    ("linear_forward", wrong_dtype, "failed", "dtype float16"),
-    ("linear_forward", returns_nan, "failed", "contains NaN"),
-    ("linear_forward", returns_inf, "failed", "inf"),
-    ("linear_forward", modifies_input, "modified input", "changed its input x in place"),
-    ("linear_forward", infinite_loop, "time limit", "did not finish"),
-    ("linear_forward", infinite_loop_swallowing_errors, "time limit", "did not finish"),
-    ("linear_forward", prints_enormously, "too much output", "printed"),
-    ("linear_forward", calls_sys_exit, "error", "SystemExit"),
-    ("linear_forward", recurses_forever, "error", "RecursionError"),
-    ("linear_forward", returns_matrix, "wrong output type", "subclass of ndarray"),
-    ("linear_forward", fails_on_one_configuration, "error", "IndexError"),
-    ("linear_backward", lambda g, x, w: (g @ w, g.T @ x), "wrong output type", "returned 2 values"),
+    ("linear", raises_value_error, "error", "ValueError: shapes do not match"),
+    ("linear", not_implemented, "not implemented", "not implemented yet"),
+    ("linear", returns_none, "wrong output type", "did you forget `return`"),
+    ("linear", returns_list, "wrong output type", "returned a list"),
+    ("linear", returns_torch_tensor, "not NumPy", "torch"),
+    ("linear", uses_torch_functional, "not NumPy", "torch"),
+    ("linear", imports_torch_by_name, "not NumPy", "torch"),
+    ("linear", wrong_shape, "failed", "has shape (2, 2); PyTorch gives (2, 3)"),
+    ("batch_norm", lambda input, *args, **kwargs: (input, input), "wrong output type",
+     "batch_norm returns the output: an array shaped like input"),
+    ("linear", wrong_dtype, "failed", "dtype float16"),
+    ("linear", returns_nan, "failed", "contains NaN"),
+    ("linear", returns_inf, "failed", "inf"),
+    ("linear", modifies_input, "modified input", "changed its input input in place"),
+    ("linear", infinite_loop, "time limit", "did not finish"),
+    ("linear", infinite_loop_swallowing_errors, "time limit", "did not finish"),
+    ("linear", prints_enormously, "too much output", "printed"),
+    ("linear", calls_sys_exit, "error", "SystemExit"),
+    ("linear", recurses_forever, "error", "RecursionError"),
+    ("linear", returns_matrix, "wrong output type", "subclass of ndarray"),
+    ("linear", fails_on_one_configuration, "error", "IndexError"),
+    ("linear_backward", lambda g, x, w, b=None: (g @ w, g.T @ x, g.sum(0), 0), "wrong output type",
+     "returned 4 values"),
     ("conv_output_size", lambda size, kernel_size, stride=1, padding=0, dilation=1:
         (size + 2 * padding - kernel_size) / stride + 1, "wrong output type", "return an int"),
-    ("linear_forward", 42, "error", "needs the function you wrote"),
+    ("linear", 42, "error", "needs the function you wrote"),
 ]
 
 
@@ -140,36 +146,40 @@ def test_a_bad_submission_gets_a_clear_report_and_no_marks(name, answer, status,
     assert result.status == status, str(result)
     assert words in str(result), str(result)
     assert not result.passed
-    assert result.score == 0.0 or answer is fails_on_one_configuration
+    assert result.points == 0.0 or answer is fails_on_one_configuration
     if status not in ("time limit", "too much output"):       # slow with the default limit
-        with pytest.raises(AssertionError, match=re.escape(words)):
+        with pytest.raises(grading.CheckFailed, match=re.escape(words)):
             grading.check(name, answer)
 
 
 def test_partial_failures_score_the_fraction_passed():
-    result = grading.grade("linear_forward", fails_on_one_configuration)
-    assert result.cases_total == 4 and result.cases_passed == 3 and result.score == 0.75
+    result = grading.grade("linear", fails_on_one_configuration, secret="alpha")
+    failing = sum(case.args[0].shape[0] == 1 for case in grading.EXERCISES["linear"].public()
+                  + grading.EXERCISES["linear"].hidden_cases(
+                      grading.exercise.seed_for("alpha", "linear")))
+    assert result.cases_passed == result.cases_total - failing and failing
+    assert result.points == round(result.cases_passed / result.cases_total, 2)
     assert "#2 (public)" in result.configuration           # the first failing one
 
 
 def test_captured_output_is_shown_truncated():
-    def chatty(x, weight, bias):
-        print("hello from the student", x.shape)
-        return x @ weight.T + bias
-    result = grading.grade("linear_forward", chatty)
-    assert result.passed and result.output_lines == 4
+    def chatty(input, weight, bias=None):
+        print("hello from the student", input.shape)
+        return right(input, weight, bias)
+    result = grading.grade("linear", chatty)
+    assert result.passed and result.output_lines == 5
     assert "hello from the student (2, 3)" in str(result)
 
 
 def test_numpy_exercises_may_not_call_the_course_reference():
     functional = pytest.importorskip("course_utils.functional")
 
-    def conv2d_naive(x, weight, bias, stride=1, padding=0):
-        return functional.conv2d(x, weight, bias, stride=stride, padding=padding)
+    def conv2d_naive(input, weight, bias=None, stride=1, padding=0):
+        return functional.conv2d(input, weight, bias, stride=stride, padding=padding)
 
     result = grading.grade("conv2d_naive", conv2d_naive)
     assert result.status == "not NumPy" and "course_utils.functional" in result.summary
-    assert grading.grade("conv2d_naive", solutions.conv2d_naive).passed
+    assert grading.grade("conv2d_naive", SOLUTIONS["conv2d_naive"]).passed
 
 
 def test_helpers_called_by_the_answer_are_inspected_too():
@@ -178,10 +188,10 @@ def test_helpers_called_by_the_answer_are_inspected_too():
     def helper(a):
         return torch.as_tensor(a).numpy()
 
-    def linear_forward(x, weight, bias):
-        return helper(x @ weight.T + bias)
+    def linear(input, weight, bias=None):
+        return helper(right(input, weight, bias))
 
-    result = grading.grade("linear_forward", linear_forward)
+    result = grading.grade("linear", linear)
     assert result.status == "not NumPy" and "helper" in result.summary
 
 
@@ -190,7 +200,7 @@ def test_the_notebook_keeps_its_alarm_timer():
     previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
     signal.setitimer(signal.ITIMER_REAL, 30.0)
     try:
-        grading.grade("linear_forward", infinite_loop, time_limit=0.3)
+        grading.grade("linear", infinite_loop, time_limit=0.3)
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 25.0 < remaining < 30.0 and not fired
     finally:
@@ -199,22 +209,22 @@ def test_the_notebook_keeps_its_alarm_timer():
 
 
 def test_time_limit_outside_the_main_thread():
-    outcome = {}
+    outcome = run.Outcome()
 
     def worker():
-        outcome["call"] = safety.call(infinite_loop, (1, 2, 3), time_limit=0.3)
+        run.call(infinite_loop, (1, 2, 3), {}, outcome, time_limit=0.3)
 
     thread = threading.Thread(target=worker)
     thread.start()
     thread.join(10)
-    assert not thread.is_alive() and outcome["call"].timed_out
+    assert not thread.is_alive() and outcome.timed_out
 
 
 def test_stderr_stays_quiet_while_grading(capfd):
     # nbgrader gives zero points to a check cell that writes to stderr.
-    def noisy(x, weight, bias):
+    def noisy(input, weight, bias=None):
         np.log(-np.ones(1))            # RuntimeWarning
         print("to stderr", file=sys.stderr)
-        return x @ weight.T + bias
-    assert grading.grade("linear_forward", noisy).passed
+        return right(input, weight, bias)
+    assert grading.grade("linear", noisy).passed
     assert capfd.readouterr().err == ""

@@ -1,0 +1,3 @@
+"""Notebook 02, convolution."""
+
+NOTEBOOK = "02_convolution"

@@ -1,0 +1,3 @@
+"""Notebook 07, LeNet."""
+
+NOTEBOOK = "07_lenet"

@@ -1,0 +1,3 @@
+"""Notebook 06, normalization and regularization."""
+
+NOTEBOOK = "06_normalization"

@@ -1,0 +1,3 @@
+"""Notebook 05, pooling."""
+
+NOTEBOOK = "05_pooling"

@@ -1,0 +1,3 @@
+"""Notebook 04, receptive fields."""
+
+NOTEBOOK = "04_receptive_fields"
