@@ -5,8 +5,9 @@ They run in nbgrader's own process, outside the student's (sandboxed) kernel:
 - ``prepare_submission(submitted, source)``, before nbgrader sees the notebook: gives every cell
   that claims a source cell's grade_id that cell's nbgrader metadata back (so that flipping
   ``grade: false`` cannot break nbgrader), and replaces the course's own demonstration cells
-  by a one-line note (grading needs only the set-up cell, the answers, the checks and whatever
-  the student added: the demonstrations would cost most of the time);
+  by a one-line note (grading needs only the set-up cells, tagged ``setup`` in the source, the
+  answers, the checks and whatever the student added: the demonstrations would cost most of
+  the time);
 - ``PrepareChecks`` (an nbgrader preprocessor, just before ``Execute``): writes every check
   cell's cases, public and hidden (drawn with the instructor's secret), to a fresh folder that
   the kernel sees as ``COURSE_GRADING_DIR``;
@@ -58,26 +59,27 @@ def _grade_id(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
+SETUP_TAG = "setup"      # a course cell that grading must run (imports, the set-up cell)
+
+
 def prepare_submission(submitted, source, skip_demonstrations=True):
     """A copy of the submitted notebook ready for nbgrader (see the module docstring).
 
-    Keeps the cells up to the first code cell (the set-up), every cell with nbgrader metadata,
-    and every code cell the student wrote or changed; a code cell identical to one of the
-    course's other code cells is a demonstration, replaced by a note when
-    ``skip_demonstrations``."""
+    Keeps every cell with nbgrader metadata, the course's cells tagged ``setup`` (the
+    set-up and import cells), and every code cell the student wrote or changed; a code cell
+    identical to one of the course's other code cells is a demonstration, replaced by a note
+    when ``skip_demonstrations``."""
     notebook = copy.deepcopy(submitted)
     by_id = {_grade_id(c): c for c in source.cells if _grade_id(c)}
-    first_code = next((i for i, c in enumerate(source.cells) if c.cell_type == "code"), -1)
-    demonstrations = {c.source for i, c in enumerate(source.cells)
-                      if c.cell_type == "code" and i > first_code and not _grade_id(c)}
-    setup = {c.source for i, c in enumerate(source.cells) if i <= first_code}
+    course_code = [c for c in source.cells if c.cell_type == "code" and not _grade_id(c)]
+    setup = {c.source for c in course_code if SETUP_TAG in c.metadata.get("tags", [])}
+    demonstrations = {c.source for c in course_code} - setup
     for cell in notebook.cells:
         if _grade_id(cell) in by_id:
             cell.metadata["nbgrader"] = copy.deepcopy(by_id[_grade_id(cell)].metadata["nbgrader"])
         elif "nbgrader" in cell.get("metadata", {}):
             del cell.metadata["nbgrader"]          # a grade_id the course does not have
-        elif skip_demonstrations and cell.cell_type == "code" and cell.source in demonstrations \
-                and cell.source not in setup:
+        elif skip_demonstrations and cell.cell_type == "code" and cell.source in demonstrations:
             cell.source, cell.outputs = DEMONSTRATION_NOTE, []
     return notebook
 

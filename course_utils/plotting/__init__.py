@@ -1,4 +1,5 @@
-"""The course's one figure style.
+"""The course's one figure style, and (in the modules of this package, one per notebook topic)
+the longer figures the notebooks draw, named for what they draw.
 
 Colour choices stay readable in grey and for colour-blind students:
 
