@@ -65,14 +65,16 @@ SETUP_TAG = "setup"      # a course cell that grading must run (imports, the set
 def prepare_submission(submitted, source, skip_demonstrations=True):
     """A copy of the submitted notebook ready for nbgrader (see the module docstring).
 
-    Keeps every cell with nbgrader metadata, the course's cells tagged ``setup`` (the
-    set-up and import cells), and every code cell the student wrote or changed; a code cell
+    Keeps every cell with nbgrader metadata, the course's first code cell and its cells
+    tagged ``setup`` (the set-up and import cells), and every code cell the student wrote or
+    changed; a code cell
     identical to one of the course's other code cells is a demonstration, replaced by a note
     when ``skip_demonstrations``."""
     notebook = copy.deepcopy(submitted)
     by_id = {_grade_id(c): c for c in source.cells if _grade_id(c)}
     course_code = [c for c in source.cells if c.cell_type == "code" and not _grade_id(c)]
-    setup = {c.source for c in course_code if SETUP_TAG in c.metadata.get("tags", [])}
+    setup = {c.source for c in course_code[:1]} | \
+        {c.source for c in course_code if SETUP_TAG in c.metadata.get("tags", [])}
     demonstrations = {c.source for c in course_code} - setup
     for cell in notebook.cells:
         if _grade_id(cell) in by_id:
