@@ -100,12 +100,13 @@ def conv_pair(batch, c_in, c_out, size, kernel=5, padding=2, seed=0):
     import torch.nn.functional as F
 
     from course_utils.functional import conv2d, conv2d_backward
+    from course_utils.shapes import conv_output_size
 
     rng = np.random.default_rng(seed)
     x = _inputs((batch, c_in, size, size), rng)
     w = _inputs((c_out, c_in, kernel, kernel), rng) * 0.1
     b = _inputs((c_out,), rng)
-    out_size = size + 2 * padding - kernel + 1
+    out_size = conv_output_size(size, kernel, padding=padding)
     g = _inputs((batch, c_out, out_size, out_size), rng)
 
     def numpy_fn():
@@ -121,10 +122,12 @@ def max_pool_pair(batch, channels, size, kernel=2, seed=0):
     import torch.nn.functional as F
 
     from course_utils.functional import max_pool2d, max_pool2d_backward
+    from course_utils.shapes import pool_output_size
 
     rng = np.random.default_rng(seed)
     x = _inputs((batch, channels, size, size), rng)
-    g = _inputs((batch, channels, size // kernel, size // kernel), rng)
+    out_size = pool_output_size(size, kernel)
+    g = _inputs((batch, channels, out_size, out_size), rng)
 
     def numpy_fn():
         max_pool2d(x, kernel)

@@ -2,7 +2,8 @@
 
 The package mirrors the course (see CONTRIBUTING.md for the map):
 
-- ``course_utils.functional``: NumPy twins of ``torch.nn.functional``, forward and backward;
+- ``course_utils.functional``: NumPy twins of ``torch.nn.functional``, forward and backward
+  (``course_utils.utils``: the argument forms they accept, ``pair`` and ``as_float``);
 - ``course_utils.nn``, ``course_utils.optim`` and ``course_utils.models``: layers, SGD and
   LeNet built on them (``course_utils.pretrained`` holds LeNet's trained weights);
 - ``course_utils.gradcheck``: numerical gradients and the one tolerance policy;

@@ -34,7 +34,8 @@ class SGD:
         modules = [params] if isinstance(params, Module) else list(params)
         if not all(isinstance(module, Module) for module in modules):
             raise TypeError("SGD expects a course_utils.nn Module (or a list of Modules), "
-                            "e.g. SGD(model, lr=0.01), not torch parameters.")
+                            "e.g. SGD(model, lr=0.01), not parameters: here the gradients live "
+                            "in the modules (module.grads), not on the arrays.")
         self.modules = modules
         self.lr = lr
         self.momentum = momentum
@@ -47,8 +48,8 @@ class SGD:
         """(parameter, gradient) pairs for every parameter of every module, once each."""
         seen = set()
         for module in self.modules:
-            grads = dict(module.gradients())
-            for name, parameter in module.parameters():
+            grads = dict(module.named_gradients())
+            for name, parameter in module.named_parameters():
                 if grads.get(name) is not None and id(parameter) not in seen:
                     seen.add(id(parameter))
                     yield parameter, grads[name]

@@ -35,8 +35,8 @@ import copy
 
 import numpy as np
 
-from course_utils.functional._windows import pair
 from course_utils.shapes import conv_output_size
+from course_utils.utils import pair
 
 LAYER_DEFAULTS = dict(kernel_size=1, stride=1, padding=0, dilation=1)
 
@@ -148,21 +148,19 @@ def layers_from_model(model):
     """
     import torch.nn as nn
 
-    def one(value):
-        values = value if isinstance(value, (tuple, list)) else (value, value)
-        if values[0] != values[1]:
-            raise ValueError(f"only square kernels, strides and paddings are supported; got {value!r}")
-        return int(values[0])
-
     layers = []
     for module in model.modules():
         if isinstance(module, (nn.Flatten, nn.Linear)):
             break
         if isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-            stride = module.stride if module.stride is not None else module.kernel_size
-            layers.append(dict(kernel_size=one(module.kernel_size), stride=one(stride),
-                               padding=one(module.padding),
-                               dilation=one(getattr(module, "dilation", 1))))
+            geometry = dict(kernel_size=module.kernel_size,
+                            stride=module.stride or module.kernel_size,  # pools: None
+                            padding=module.padding, dilation=getattr(module, "dilation", 1))
+            sides = {name: pair(value, name) for name, value in geometry.items()}
+            if any(height != width for height, width in sides.values()):
+                raise ValueError(
+                    f"only square kernels, strides and paddings are supported; got {geometry}")
+            layers.append({name: height for name, (height, _) in sides.items()})
     return layers
 
 
@@ -202,7 +200,7 @@ def wiring_copy(model):
 
         def __init__(self, pool):
             super().__init__()
-            self.kernel_size = pair(pool.kernel_size)
+            self.kernel_size = pair(pool.kernel_size, "kernel_size")
             self.stride = pool.kernel_size if pool.stride is None else pool.stride
             self.padding, self.dilation = pool.padding, getattr(pool, "dilation", 1)
 

@@ -11,14 +11,7 @@ accept an int (square) or a pair ``(height, width)``.
 
 import math
 
-
-def _pair(value, name):
-    """``3 -> (3, 3)``; ``(3, 5) -> (3, 5)``; anything else is an error that names ``name``."""
-    if isinstance(value, int):
-        return value, value
-    if len(value) == 2 and all(isinstance(v, int) for v in value):
-        return tuple(value)
-    raise ValueError(f"{name} must be an int or a pair of ints (height, width); got {value!r}.")
+from .utils import pair
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
@@ -32,17 +25,7 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
 
     Raises ValueError when the (dilated) kernel is larger than the padded input, as PyTorch does.
     """
-    for name, value, smallest in (("size", size, 1), ("kernel_size", kernel_size, 1),
-                                  ("stride", stride, 1), ("padding", padding, 0),
-                                  ("dilation", dilation, 1)):
-        if not isinstance(value, int) or value < smallest:
-            raise ValueError(f"{name} must be an int >= {smallest}; got {value!r}.")
-    span = dilation * (kernel_size - 1) + 1
-    if span > size + 2 * padding:
-        raise ValueError(
-            f"The kernel covers {span} positions (kernel_size={kernel_size}, dilation={dilation}) "
-            f"but the padded input has only {size + 2 * padding} (size={size}, padding={padding}): "
-            "use a smaller kernel or more padding.")
+    _check_sizes(size, kernel_size, stride, padding, dilation)
     return window_count(size, kernel_size, stride, padding, dilation)
 
 
@@ -54,27 +37,42 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     division rounds up, but a last window that would start inside the right padding is dropped.
     """
     stride = kernel_size if stride is None else stride
-    conv_output_size(size, kernel_size, stride, padding, dilation)  # validates the arguments
+    _check_sizes(size, kernel_size, stride, padding, dilation)
     return window_count(size, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+def _check_sizes(size, kernel_size, stride, padding, dilation):
+    for name, value, smallest in (("size", size, 1), ("kernel_size", kernel_size, 1),
+                                  ("stride", stride, 1), ("padding", padding, 0),
+                                  ("dilation", dilation, 1)):
+        if not isinstance(value, int) or value < smallest:
+            raise ValueError(f"{name} must be an int >= {smallest}; got {value!r}.")
+
+
 def window_count(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
-    """Number of window positions along one axis, by PyTorch's rule, without argument checks.
+    """Number of window positions along one axis, by PyTorch's rule: the one formula behind
+    every output size in the course (the layers of ``course_utils.functional`` use it too).
 
-    The one formula behind every output size in the course (the layers in
-    ``course_utils.functional`` use it too). ``padding`` is an int or a pair
-    ``(before, after)`` for uneven padding (then ``2 * padding`` reads ``before + after``):
+    ``padding`` is an int or a pair ``(before, after)`` for uneven padding. With
+    ``span = dilation * (kernel_size - 1) + 1``, the input positions one window covers:
 
-        out = floor((size + before + after - dilation * (kernel_size - 1) - 1) / stride) + 1
+        out = floor((size + before + after - span) / stride) + 1
 
     with ceil instead of floor when ``ceil_mode`` (pooling only); PyTorch then keeps the extra
-    window only if it starts inside the input or the left padding.
+    window only if it starts inside the input or the left padding. Raises ValueError when no
+    window fits (out < 1). No other argument checks: :func:`conv_output_size` makes them.
     """
-    before, after = (padding, padding) if isinstance(padding, int) else padding
-    span = size + before + after - dilation * (kernel_size - 1) - 1
-    out = (math.ceil(span / stride) if ceil_mode else span // stride) + 1
+    before, after = padding if isinstance(padding, tuple) else (padding, padding)
+    span = dilation * (kernel_size - 1) + 1
+    room = size + before + after - span
+    out = (math.ceil(room / stride) if ceil_mode else room // stride) + 1
     if ceil_mode and (out - 1) * stride >= size + before:
         out -= 1
+    if out < 1:
+        raise ValueError(
+            f"The kernel covers {span} positions (kernel_size={kernel_size}, dilation={dilation}) "
+            f"but the padded input has only {size + before + after} (size={size}, "
+            f"padding={padding}): use a smaller kernel or more padding.")
     return out
 
 
@@ -91,7 +89,7 @@ def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True, grou
     if in_channels % groups or out_channels % groups:
         raise ValueError(f"in_channels ({in_channels}) and out_channels ({out_channels}) must both "
                          f"be divisible by groups ({groups}).")
-    kernel_height, kernel_width = _pair(kernel_size, "kernel_size")
+    kernel_height, kernel_width = pair(kernel_size, "kernel_size")
     weights = out_channels * (in_channels // groups) * kernel_height * kernel_width
     return weights + (out_channels if bias else 0)
 
@@ -108,7 +106,7 @@ def conv_multiply_adds(in_channels, out_channels, kernel_size, output_size, grou
     """
     if in_channels % groups:
         raise ValueError(f"in_channels ({in_channels}) must be divisible by groups ({groups}).")
-    kernel_height, kernel_width = _pair(kernel_size, "kernel_size")
-    out_height, out_width = _pair(output_size, "output_size")
+    kernel_height, kernel_width = pair(kernel_size, "kernel_size")
+    out_height, out_width = pair(output_size, "output_size")
     per_output = (in_channels // groups) * kernel_height * kernel_width
     return out_channels * out_height * out_width * per_output

@@ -18,7 +18,6 @@ Notebook 07 loads these files instead of training for minutes.
 """
 
 import argparse
-import hashlib
 import json
 import platform
 import sys
@@ -30,7 +29,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from course_utils.data import MNIST_SHA256, load_mnist  # noqa: E402
+from course_utils.data import MNIST_SHA256, load_mnist, sha256  # noqa: E402
 from course_utils.models import lenet  # noqa: E402
 from course_utils.nn import CrossEntropyLoss  # noqa: E402
 from course_utils.optim import SGD  # noqa: E402
@@ -93,10 +92,6 @@ def train(args):
     train_accuracy = accuracy(model, train_images, train_labels)
     sizes = {"train_examples": len(train_images), "test_examples": len(test_images)}
     return model, history, train_accuracy, history["test_accuracy"][-1], sizes
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def versions():

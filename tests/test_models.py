@@ -39,7 +39,7 @@ def test_numpy_lenet_matches_torch_logits_and_every_gradient(twins):
     assert logits.shape == (4, 10) and logits.dtype == np.float32
     assert_close(logits, torch_logits.detach().numpy(), name="LeNet logits")
     assert_close(loss, torch_loss.item(), dtype=np.float32, name="LeNet loss")
-    our_grads = dict(ours.gradients())
+    our_grads = dict(ours.named_gradients())
     assert list(our_grads) == [name for name, _ in theirs.named_parameters()]
     for name, parameter in theirs.named_parameters():
         assert_close(our_grads[name], parameter.grad.numpy(), name=f"LeNet grad of {name}")
@@ -67,11 +67,11 @@ def test_lenet_shapes_and_parameter_counts_are_the_lectures():
         shapes.append(x.shape[1:])
     assert shapes == [(20, 28, 28), (20, 28, 28), (20, 14, 14), (50, 14, 14), (50, 14, 14),
                       (50, 7, 7), (2450,), (500,), (500,), (10,)]
-    counts = {name: array.size for name, array in model.parameters()}
+    counts = {name: array.size for name, array in model.named_parameters()}
     assert counts["0.weight"] + counts["0.bias"] == 520
     assert counts["3.weight"] + counts["3.bias"] == 25_050
     assert counts["7.weight"] + counts["7.bias"] == 1_225_500
-    assert sum(counts.values()) == 1_256_080
+    assert sum(counts.values()) == sum(p.size for p in model.parameters()) == 1_256_080
     assert sum(p.numel() for p in torch_lenet().parameters()) == 1_256_080
 
 
@@ -91,5 +91,5 @@ def test_lenet5_1998_shapes_and_parameter_count():
 def test_lenet_float64_and_reproducible():
     first = lenet(rng=np.random.default_rng(3), dtype=np.float64)
     second = lenet(rng=np.random.default_rng(3), dtype=np.float64)
-    for (name, a), (_, b) in zip(first.parameters(), second.parameters()):
+    for (name, a), (_, b) in zip(first.named_parameters(), second.named_parameters()):
         assert a.dtype == np.float64 and np.array_equal(a, b), name

@@ -1,11 +1,13 @@
-"""course_utils.optim.SGD against torch.optim.SGD: the same parameters after several steps."""
+"""course_utils.optim.SGD against torch.optim.SGD: the same parameters after several steps, for
+a small MLP and for the batch-norm convnet notebook 06 builds in NumPy."""
 
 import numpy as np
 import pytest
 import torch
 
 from course_utils.gradcheck import assert_close
-from course_utils.nn import CrossEntropyLoss, Linear, ReLU, Sequential
+from course_utils.nn import (BatchNorm2d, Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d,
+                             ReLU, Sequential)
 from course_utils.optim import SGD
 
 
@@ -19,6 +21,19 @@ def _torch_twin_pair(dtype):
     return ours, theirs
 
 
+def _step_both(ours, theirs, optimizer, torch_optimizer, x, target):
+    """One training step of each twin on the same batch; returns our loss before the step."""
+    criterion = CrossEntropyLoss()
+    optimizer.zero_grad()
+    loss = float(criterion(ours(x), target))
+    ours.backward(criterion.backward())
+    optimizer.step()
+    torch_optimizer.zero_grad()
+    torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(target)).backward()
+    torch_optimizer.step()
+    return loss
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("options", [
     dict(lr=0.1),
@@ -30,21 +45,37 @@ def test_sgd_steps_match_torch(options, dtype):
     ours, theirs = _torch_twin_pair(dtype)
     optimizer, torch_optimizer = SGD(ours, **options), torch.optim.SGD(theirs.parameters(),
                                                                        **options)
-    criterion = CrossEntropyLoss()
     rng = np.random.default_rng(0)
     for step in range(5):
         x = rng.normal(size=(6, 4)).astype(dtype)
-        target = rng.integers(0, 3, size=6)
-        optimizer.zero_grad()
-        criterion(ours(x), target)
-        ours.backward(criterion.backward())
-        optimizer.step()
-        torch_optimizer.zero_grad()
-        torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(target)).backward()
-        torch_optimizer.step()
-        for (name, array), (_, tensor) in zip(ours.parameters(), theirs.named_parameters()):
+        _step_both(ours, theirs, optimizer, torch_optimizer, x, rng.integers(0, 3, size=6))
+        for (name, array), (_, tensor) in zip(ours.named_parameters(), theirs.named_parameters()):
             assert array.dtype == dtype
             assert_close(array, tensor.detach().numpy(), name=f"{name} after step {step + 1}")
+
+
+def test_a_batch_norm_convnet_trains_like_its_torch_twin():
+    """Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear, SGD with momentum: the
+    same parameters and running statistics as torch after a few steps, then the same eval
+    output, and the loss went down."""
+    torch.manual_seed(0)
+    nn = torch.nn
+    theirs = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4),
+                           nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 4 * 4, 3))
+    ours = Sequential(Conv2d(1, 4, 3, padding=1, bias=False), BatchNorm2d(4), ReLU(),
+                      MaxPool2d(2), Flatten(), Linear(4 * 4 * 4, 3))
+    ours.load_state_dict(theirs.state_dict())
+    optimizer = SGD(ours, lr=0.1, momentum=0.9)
+    torch_optimizer = torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.9)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 1, 8, 8)).astype(np.float32)
+    target = rng.integers(0, 3, size=16)
+    losses = [_step_both(ours, theirs, optimizer, torch_optimizer, x, target) for _ in range(8)]
+    for name, value in theirs.state_dict().items():
+        assert_close(ours.state_dict()[name], value.numpy(), name=f"{name} after 8 steps")
+    with torch.no_grad():
+        assert_close(ours.eval()(x), theirs.eval()(torch.tensor(x)).numpy(), name="eval output")
+    assert losses[-1] < 0.5 * losses[0]
 
 
 def test_sgd_accepts_a_list_of_modules_and_skips_parameters_without_gradient():

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from course_utils.explorers._base import show_explorer
-from course_utils.functional._windows import windows2d
+from course_utils.functional.windows import windows2d
 from course_utils.plotting import IMAGE_CMAP, PALETTE, show_array
 
 #: The hand-made 3x3 filters offered in the dropdown, in PyTorch's (no flip) orientation.

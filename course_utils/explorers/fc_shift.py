@@ -25,7 +25,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from course_utils.explorers.digits import bundled_digits, relative_change, shift
 from course_utils.functional import conv2d, linear
+from course_utils.nn import Conv2d, Linear
 from course_utils.plotting import IMAGE_CMAP, PALETTE, show_array
 
 #: Number of outputs of the fully connected layer.
@@ -34,50 +36,18 @@ FC_OUTPUTS = 16
 KERNEL_SIZE = 3
 
 
-@lru_cache(maxsize=1)
-def bundled_digits():
-    """The first 20 bundled MNIST test digits, float64 in [0, 1] (20, 28, 28), and labels (20,)."""
-    from course_utils.data import load_mnist
-
-    images, labels = load_mnist(train=False)
-    return images[:20].astype(np.float64) / 255.0, labels[:20]
-
-
 @lru_cache(maxsize=None)
 def layers(in_features=28 * 28):
     """The fixed layers: FC weight (16, in_features) and conv weight (1, 1, 3, 3), float64.
 
-    Both from ``np.random.default_rng(0)``, uniform in +-1/sqrt(fan_in) as ``torch.nn.Linear``
-    and ``torch.nn.Conv2d`` initialise their weights (fan_in: 784 for the FC layer, 9 for the
-    filter). Treat the arrays as read-only: they are cached.
+    Both drawn from ``np.random.default_rng(0)`` by ``course_utils.nn``, which initialises them
+    as ``torch.nn.Linear`` and ``torch.nn.Conv2d`` do: uniform in +-1/sqrt(fan_in) (fan_in:
+    784 for the FC layer, 9 for the filter). Treat the arrays as read-only: they are cached.
     """
     rng = np.random.default_rng(0)
-    fc_bound = 1 / np.sqrt(in_features)
-    fc_weight = rng.uniform(-fc_bound, fc_bound, size=(FC_OUTPUTS, in_features))
-    conv_bound = 1 / np.sqrt(KERNEL_SIZE * KERNEL_SIZE)
-    conv_weight = rng.uniform(-conv_bound, conv_bound, size=(1, 1, KERNEL_SIZE, KERNEL_SIZE))
-    return fc_weight, conv_weight
-
-
-def shift(image, right=0, down=0):
-    """``image`` (..., H, W) moved ``right`` columns right and ``down`` rows down, zero-filled.
-
-    Negative values move it left or up. Pixels pushed past an edge are lost; zeros come in.
-    """
-    height, width = image.shape[-2:]
-    shifted = np.zeros_like(image)
-    rows_to, rows_from = _overlap(height, down)
-    cols_to, cols_from = _overlap(width, right)
-    shifted[..., rows_to, cols_to] = image[..., rows_from, cols_from]
-    return shifted
-
-
-def _overlap(size, amount):
-    """Slices (destination, source) along one axis for a zero-filled shift by ``amount``."""
-    amount = max(-size, min(size, amount))
-    destination = slice(max(amount, 0), size + min(amount, 0))
-    source = slice(max(-amount, 0), size - max(amount, 0))
-    return destination, source
+    fc = Linear(in_features, FC_OUTPUTS, bias=False, rng=rng, dtype=np.float64)
+    conv = Conv2d(1, 1, KERNEL_SIZE, bias=False, rng=rng, dtype=np.float64)
+    return fc.weight, conv.weight
 
 
 def fc_output(image, weight):
@@ -88,11 +58,6 @@ def fc_output(image, weight):
 def conv_output(image, weight):
     """The 3x3 filter slid over one image (H, W), padding 1, stride 1 -> (H, W)."""
     return conv2d(image[None, None], weight, padding=KERNEL_SIZE // 2)[0, 0]
-
-
-def relative_change(before, after):
-    """``||after - before|| / ||before||`` (Euclidean norms)."""
-    return float(np.linalg.norm(after - before) / np.linalg.norm(before))
 
 
 def correlation(a, b):

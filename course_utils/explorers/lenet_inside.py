@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from course_utils.functional import softmax
 from course_utils.plotting import HEAT_CMAP, IMAGE_CMAP, PALETTE, SIGNED_CMAP, show_array
 
 #: The layers one can look at: name shown in the dropdown -> index in the network.
@@ -45,13 +46,6 @@ def test_digits():
     return images[:DIGITS].numpy(), labels[:DIGITS].numpy()
 
 
-def softmax(logits):
-    """Softmax of a vector of class scores (K,), in float64, shifted by the maximum for
-    stability: ``exp(z_k - max z) / sum_j exp(z_j - max z)``."""
-    shifted = np.asarray(logits, dtype=np.float64) - np.max(logits)
-    return np.exp(shifted) / np.exp(shifted).sum()
-
-
 def compute(digit=0, layer="conv 1"):
     """Run test digit number ``digit`` through the trained LeNet and keep ``layer``'s output.
 
@@ -73,7 +67,7 @@ def compute(digit=0, layer="conv 1"):
         if position == index:
             activations = x[0]                       # (C, H, W)
     logits = x[0]                                    # (10,)
-    probabilities = softmax(logits)
+    probabilities = softmax(logits.astype(np.float64), dim=0)
     channel_means = activations.mean(axis=(1, 2))
     return dict(
         digit=digit, layer=layer, index=index, image=images[digit, 0], label=int(labels[digit]),

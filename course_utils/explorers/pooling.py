@@ -7,35 +7,14 @@ output size, how many values the shift changed before and after pooling, and the
 the pooled map. The pooling itself is :mod:`course_utils.functional.pooling`, PyTorch's twin.
 """
 
-from functools import lru_cache
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from course_utils.functional._windows import windows2d
+from course_utils.explorers import digits
 from course_utils.functional.pooling import avg_pool2d, max_pool2d
+from course_utils.functional.windows import windows2d
 from course_utils.plotting import HEAT_CMAP, IMAGE_CMAP, PALETTE, show_array
-
-
-@lru_cache(maxsize=1)
-def default_digit():
-    """The first digit of the bundled MNIST test set (a 7), float64 in [0, 1], shape (28, 28)."""
-    from course_utils.data import load_mnist
-
-    images, _ = load_mnist(train=False)
-    return images[0].astype(np.float64) / 255.0
-
-
-def shift_right(image, shift):
-    """``image`` (H, W) moved ``shift`` pixels to the right (left if negative), zeros coming in."""
-    shifted = np.zeros_like(image)
-    width = image.shape[1]
-    if shift >= 0:
-        shifted[:, shift:] = image[:, : width - shift]
-    else:
-        shifted[:, :shift] = image[:, -shift:]
-    return shifted
 
 
 def pool(image, mode, kernel_size, stride):
@@ -56,13 +35,9 @@ def winners(image, kernel_size, stride):
     return out_rows * stride + flat // kernel_size, out_cols * stride + flat % kernel_size
 
 
-def relative_change(before, after):
-    """``||after - before|| / ||before||`` (Frobenius norms)."""
-    return float(np.linalg.norm(after - before) / np.linalg.norm(before))
-
-
 def compute(mode="max", kernel_size=2, stride=2, shift=1, image=None):
-    """Everything the explorer shows. ``image`` (H, W) defaults to :func:`default_digit`.
+    """Everything the explorer shows. ``image`` (H, W) defaults to the first bundled test
+    digit (a 7).
 
     Returns a dict with the controls, ``image`` and ``shifted`` (H, W), ``pooled`` and
     ``pooled_shifted`` (H_out, W_out), ``winners`` (rows, cols of each window's maximum in
@@ -71,8 +46,8 @@ def compute(mode="max", kernel_size=2, stride=2, shift=1, image=None):
     as changed when it moves by more than 1e-9) and the relative changes
     (``input_change``, ``pooled_change``).
     """
-    image = default_digit() if image is None else np.asarray(image, dtype=np.float64)
-    shifted = shift_right(image, shift)
+    image = digits.bundled_digits()[0][0] if image is None else np.asarray(image, dtype=np.float64)
+    shifted = digits.shift(image, right=shift)
     pooled, pooled_shifted = pool(image, mode, kernel_size, stride), pool(shifted, mode, kernel_size, stride)
     return dict(
         mode=mode, kernel_size=kernel_size, stride=stride, shift=shift,
@@ -80,8 +55,8 @@ def compute(mode="max", kernel_size=2, stride=2, shift=1, image=None):
         winners=winners(shifted, kernel_size, stride) if mode == "max" else None,
         changed_input=int((np.abs(shifted - image) > 1e-9).sum()),
         changed_pooled=int((np.abs(pooled_shifted - pooled) > 1e-9).sum()),
-        input_change=relative_change(image, shifted),
-        pooled_change=relative_change(pooled, pooled_shifted),
+        input_change=digits.relative_change(image, shifted),
+        pooled_change=digits.relative_change(pooled, pooled_shifted),
     )
 
 

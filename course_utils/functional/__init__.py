@@ -2,13 +2,15 @@
 
 Same names, argument names and defaults as PyTorch; NumPy arrays in and out, float32 or
 float64 kept. Each ``*_backward`` takes the upstream gradient first, then the forward's
-arguments, and returns the gradients of the forward's array arguments, in order.
+arguments, and returns the gradients of the forward's array arguments, in order; its docstring
+says what it needs from the forward and whether it recomputes it. ``windows.py`` holds the
+padding and window steps that convolution and pooling share.
 """
 
 from .conv import conv2d, conv2d_backward, conv2d_naive
 from .dropout import dropout_backward, dropout_forward
 from .linear import linear, linear_backward, relu, relu_backward
-from .loss import cross_entropy, cross_entropy_backward
+from .loss import cross_entropy, cross_entropy_backward, log_softmax, softmax
 from .normalization import (
     batch_norm,
     batch_norm_backward,
@@ -28,5 +30,5 @@ __all__ = [
     "batch_norm", "batch_norm_backward", "layer_norm", "layer_norm_backward",
     "instance_norm", "instance_norm_backward", "group_norm", "group_norm_backward",
     "dropout_forward", "dropout_backward",
-    "cross_entropy", "cross_entropy_backward",
+    "softmax", "log_softmax", "cross_entropy", "cross_entropy_backward",
 ]

@@ -15,15 +15,16 @@ Two forward versions compute the same numbers:
 - ``conv2d``: vectorised with "im2col": copy every window into one column of a matrix, then a
   single matrix multiply does all the dot products. This is what the ``nn`` modules use.
 
-Shapes: input (N, C_in, H, W); weight (C_out, C_in / groups, kH, kW); bias (C_out,);
-output (N, C_out, H_out, W_out), ``H_out = floor((H + top + bottom - dilation*(kH-1) - 1)
-/ stride) + 1``. PyTorch floors; lectures write ``(H - K + 2P)/S + 1`` and ask that it divide.
+The output size is ``H_out = floor((H + top + bottom - dilation * (kH - 1) - 1) / stride) + 1``
+(``course_utils.shapes.window_count``). PyTorch floors; lectures write ``(H - K + 2P)/S + 1``
+and ask that it divide.
 """
 
 import numpy as np
 
 from ..shapes import window_count
-from ._windows import as_float, fold_windows2d, pad2d, pad_widths, pair, windows2d
+from ..utils import as_float, pair
+from .windows import fold_windows2d, pad2d, windows2d
 
 
 def conv_padding(padding, kernel_size, stride=1, dilation=1):
@@ -34,7 +35,7 @@ def conv_padding(padding, kernel_size, stride=1, dilation=1):
     an even kernel is padded asymmetrically. Lectures' ``P = (K-1)/2`` only works for odd K.
     """
     if not isinstance(padding, str):
-        return pad_widths(padding)
+        return tuple((p, p) for p in pair(padding, "padding"))
     if padding == "valid":
         return (0, 0), (0, 0)
     if padding != "same":
@@ -42,45 +43,29 @@ def conv_padding(padding, kernel_size, stride=1, dilation=1):
     if pair(stride) != (1, 1):
         raise ValueError(
             f"padding='same' is not supported for strided convolutions (stride={stride}), as in "
-            "PyTorch: with stride > 1 no padding keeps the size. Give the padding as a number."
-        )
+            "PyTorch: with stride > 1 no padding keeps the size. Give the padding as a number.")
     total = [d * (k - 1) for k, d in zip(pair(kernel_size), pair(dilation))]
     return tuple((t // 2, t - t // 2) for t in total)
 
 
-def _check(input, weight, bias, padding, dilation, groups):
-    """Raise a ValueError that names the shapes when the arguments cannot go together."""
-    if input.ndim != 4:
-        raise ValueError(
-            f"conv2d expects input of shape (N, C, H, W), got {input.shape}; "
-            "for one image add a batch axis: x[None]"
-        )
-    if weight.ndim != 4:
-        raise ValueError(f"conv2d expects weight of shape (C_out, C_in/groups, kH, kW), got {weight.shape}")
-    if input.shape[1] != weight.shape[1] * groups or weight.shape[0] % groups:
-        raise ValueError(
-            f"input {input.shape} has {input.shape[1]} channels but weight {weight.shape} with "
-            f"groups={groups} expects {weight.shape[1] * groups}: weight.shape[1] * groups must "
-            "equal the input's channels, and C_out must be divisible by groups"
-        )
-    if bias is not None and np.shape(bias) != (weight.shape[0],):
-        raise ValueError(f"bias must have shape ({weight.shape[0]},), one per filter, got {np.shape(bias)}")
-    padded = [size + before + after for size, (before, after) in zip(input.shape[2:], padding)]
-    reach = [d * (k - 1) + 1 for k, d in zip(weight.shape[2:], pair(dilation))]
-    if padded[0] < reach[0] or padded[1] < reach[1]:
-        raise ValueError(
-            f"kernel {weight.shape[2:]} (spanning {tuple(reach)} with dilation {dilation}) is larger "
-            f"than the padded input {tuple(padded)}: pad more or use a smaller kernel"
-        )
-
-
 def _prepare(input, weight, bias, stride, padding, dilation, groups):
+    """The arrays in the input's dtype and the padding per side, after checking the shapes (a
+    kernel larger than the padded input is caught by ``window_count``)."""
     input = as_float(input)
     weight = np.asarray(weight, dtype=input.dtype)
     bias = None if bias is None else np.asarray(bias, dtype=input.dtype)
-    padding = conv_padding(padding, weight.shape[2:], stride, dilation)
-    _check(input, weight, bias, padding, dilation, groups)
-    return input, weight, bias, padding
+    if input.ndim != 4 or weight.ndim != 4:
+        raise ValueError(f"conv2d expects input (N, C, H, W) and weight (C_out, C_in/groups, kH, "
+                         f"kW), got {input.shape} and {weight.shape}; for one image add a batch "
+                         "axis: x[None]")
+    if input.shape[1] != weight.shape[1] * groups or weight.shape[0] % groups:
+        raise ValueError(f"input {input.shape} has {input.shape[1]} channels but weight "
+                         f"{weight.shape} with groups={groups} expects {weight.shape[1] * groups}, "
+                         "and C_out must be divisible by groups")
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ValueError(f"bias must have shape ({weight.shape[0]},), one per filter, "
+                         f"got {bias.shape}")
+    return input, weight, bias, conv_padding(padding, weight.shape[2:], stride, dilation)
 
 
 def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -92,11 +77,12 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     """
     input, weight, bias, padding = _prepare(input, weight, bias, stride, padding, dilation, groups)
     (sh, sw), (dh, dw) = pair(stride), pair(dilation)
-    x = pad2d(input, padding)
-    n_images = input.shape[0]
+    n_images, _, height, width = input.shape
     filters, group_channels, kh, kw = weight.shape
+    h_out = window_count(height, kh, sh, padding[0], dh)
+    w_out = window_count(width, kw, sw, padding[1], dw)
+    x = pad2d(input, padding)
     bias = np.zeros(filters, dtype=input.dtype) if bias is None else bias
-    h_out, w_out = window_count(x.shape[2], kh, sh, 0, dh), window_count(x.shape[3], kw, sw, 0, dw)
     out = np.zeros((n_images, filters, h_out, w_out), dtype=input.dtype)
     for n in range(n_images):
         for f in range(filters):
@@ -112,7 +98,7 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
 def _columns(input, kernel_size, stride, padding, dilation, groups):
     """im2col: every window as one column. Returns cols (G, C/G*kH*kW, N*H_out*W_out), h_out, w_out."""
-    windows = windows2d(pad2d(input, padding), kernel_size, stride, dilation)
+    windows = windows2d(input, kernel_size, stride, padding, dilation)
     n, c, h_out, w_out, kh, kw = windows.shape
     windows = windows.reshape(n, groups, c // groups, h_out, w_out, kh, kw)
     cols = windows.transpose(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * h_out * w_out)
@@ -122,9 +108,14 @@ def _columns(input, kernel_size, stride, padding, dilation, groups):
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Convolution, vectorised (im2col + one matrix multiply per group); as ``F.conv2d``.
 
-    input (N, C_in, H, W), weight (C_out, C_in/groups, kH, kW), bias (C_out,) or None;
+    Shapes::
+
+        input   (N, C_in, H, W)
+        weight  (C_out, C_in / groups, kH, kW)
+        bias    (C_out,) or None
+        output  (N, C_out, H_out, W_out), in the input's dtype
+
     stride, dilation: int or (h, w); padding: int, (h, w), 'valid' or 'same'.
-    Returns (N, C_out, H_out, W_out) in the input's dtype.
 
     Step: cols = im2col(x) of shape (K, N*H_out*W_out) with K = C_in/groups*kH*kW; then
     out = weight.reshape(C_out, K) @ cols, reshaped to (N, C_out, H_out, W_out), plus bias.
@@ -142,9 +133,17 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Gradients of ``conv2d``, derived by hand (no autograd).
 
-    grad_output: (N, C_out, H_out, W_out), the upstream gradient dL/dout; the other arguments
-    are those of the forward call. Returns (grad_input (N, C_in, H, W), grad_weight (like
-    weight), grad_bias (C_out,)); only the first two when bias is None.
+    Shapes::
+
+        grad_output  (N, C_out, H_out, W_out)   dL/dout
+        grad_input   (N, C_in, H, W)
+        grad_weight  (C_out, C_in / groups, kH, kW)
+        grad_bias    (C_out,)                  only when bias is not None
+
+    What it needs from the forward: the input's columns (for grad_weight) and the weight (for
+    grad_input). It is passed the forward's arguments, as autograd would be, and rebuilds the
+    columns from the input: recomputed on purpose, so that the signature is torch's and the
+    exercise's, and im2col is one copy, cheap next to the two matrix products below.
 
     The forward is out = W @ cols + b (per group), so by the chain rule:
       grad_bias   = sum of grad_output over n, i, j

@@ -10,13 +10,21 @@ CS231n-style pair: the forward returns what the backward must remember, the mask
 
 import numpy as np
 
-from ._windows import as_float
+from ..utils import as_float
 
 
 def dropout_forward(input, p=0.5, training=True, generator=None):
-    """``(output, mask)``. input: any shape; mask: bool, shaped like input, True where an entry
-    is kept; output = input * mask / (1 - p) (input's dtype). In evaluation mode
-    (``training=False``) nothing is dropped: output = input, mask all True.
+    """``(output, mask)``: output = input * mask / (1 - p), in the input's dtype.
+
+    Shapes::
+
+        input   any shape
+        output  like input
+        mask    like input, bool: True where an entry is kept
+
+    What the backward needs from the forward: the mask. It is kept (returned), not
+    recomputed: it is random. In evaluation mode (``training=False``) nothing is dropped:
+    output = input, mask all True (and the layer's gradient is the identity).
 
     generator: the ``np.random.Generator`` that draws the mask (a fresh unseeded one if None),
     so that a seeded run is reproducible. Needs 0 <= p < 1.
@@ -34,6 +42,6 @@ def dropout_forward(input, p=0.5, training=True, generator=None):
 def dropout_backward(grad_output, mask, p=0.5):
     """Gradient of training-mode ``dropout_forward``: ``grad_output * mask / (1 - p)``, shaped
     like grad_output (the entries that were dropped get no gradient). In evaluation mode
-    dropout is the identity, and so is its gradient."""
+    dropout is the identity, and so is its gradient (``nn.Dropout`` passes it through)."""
     grad_output = as_float(grad_output)
     return (grad_output * mask / (1 - p)).astype(grad_output.dtype)

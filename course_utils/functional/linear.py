@@ -2,14 +2,19 @@
 
 import numpy as np
 
-from ._windows import as_float
+from ..utils import as_float
 
 
 def linear(input, weight, bias=None):
     """``out = input @ weight.T + bias``, as ``F.linear``.
 
-    input (N, in) (or (*, in): any leading axes); weight (out, in), PyTorch's layout, the
-    transpose of the "in x out" matrix many lectures draw; bias (out,). Returns (N, out).
+    Shapes::
+
+        input   (N, in)      or (*, in): any leading axes
+        weight  (out, in)    PyTorch's layout, the transpose of the "in x out" matrix many
+                             lectures draw
+        bias    (out,) or None
+        output  (N, out)
     """
     input = as_float(input)
     if input.shape[-1] != np.shape(weight)[-1]:
@@ -25,9 +30,15 @@ def linear(input, weight, bias=None):
 def linear_backward(grad_output, input, weight, bias=None):
     """Gradients of ``linear``: (grad_input, grad_weight, grad_bias), without grad_bias if bias is None.
 
-    grad_output (N, out) -> grad_input (N, in) = grad_output @ weight,
-    grad_weight (out, in) = grad_output.T @ input, grad_bias (out,) = grad_output summed over N.
-    Leading axes beyond N are treated as more rows of the batch.
+    Shapes::
+
+        grad_output  (N, out)
+        grad_input   (N, in)    = grad_output @ weight
+        grad_weight  (out, in)  = grad_output.T @ input
+        grad_bias    (out,)     = grad_output summed over N
+
+    What it needs from the forward: its input and weight, nothing computed from them (so
+    nothing to keep or recompute). Leading axes beyond N are treated as more rows of the batch.
     """
     input = as_float(input)
     grad_output = np.asarray(grad_output, dtype=input.dtype)
@@ -38,12 +49,13 @@ def linear_backward(grad_output, input, weight, bias=None):
 
 
 def relu(input):
-    """``max(input, 0)`` elementwise, any shape."""
+    """``max(input, 0)`` elementwise; output shaped like the input, any shape."""
     input = as_float(input)
     return np.maximum(input, 0).astype(input.dtype, copy=False)
 
 
 def relu_backward(grad_output, input):
-    """Gradient of ``relu``: grad_output where input > 0, else 0 (PyTorch also takes 0 at 0)."""
+    """Gradient of ``relu``: grad_output where input > 0, else 0 (PyTorch also takes 0 at 0);
+    shaped like the input. What it needs from the forward: its input (where it was positive)."""
     input = as_float(input)
     return np.where(input > 0, grad_output, 0).astype(input.dtype, copy=False)

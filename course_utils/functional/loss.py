@@ -1,14 +1,24 @@
-"""Cross-entropy loss on logits, forward and backward, as ``F.cross_entropy`` (mean reduction)."""
+"""Softmax and the cross-entropy loss on logits, forward and backward, as ``torch.nn.functional``
+(``F.cross_entropy`` with its default mean reduction)."""
 
 import numpy as np
 
-from ._windows import as_float
+from ..utils import as_float
 
 
-def _log_softmax(input):
-    """``log softmax`` along axis 1, stable: subtract the row max before exponentiating."""
-    shifted = input - input.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+def log_softmax(input, dim):
+    """``log softmax`` along axis ``dim``, shaped like the input, computed stably: the maximum
+    along ``dim`` is subtracted before exponentiating (it cancels out, and exp cannot overflow).
+    PyTorch's ``dim`` defaults to a guess it warns about; here it is required."""
+    input = as_float(input)
+    shifted = input - input.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+def softmax(input, dim):
+    """``exp(x) / sum(exp(x))`` along axis ``dim``: probabilities that sum to 1, shaped like
+    the input (``exp(log_softmax(input, dim))``, so just as stable)."""
+    return np.exp(log_softmax(input, dim))
 
 
 def _check(input, target):
@@ -26,23 +36,29 @@ def _check(input, target):
 def cross_entropy(input, target):
     """Mean over the batch of ``-log softmax(input[n])[target[n]]``.
 
-    input: logits (N, C), raw scores, not probabilities (softmax is applied here, as in
-    PyTorch); target: class indices (N,). Returns a NumPy scalar in the input's dtype.
+    Shapes::
+
+        input   (N, C)   logits: raw scores, not probabilities (softmax is applied here, as in
+                         PyTorch)
+        target  (N,)     class indices
+        output  ()       a NumPy scalar in the input's dtype
     """
     input = as_float(input)
     target = _check(input, target)
-    log_probs = _log_softmax(input)
+    log_probs = log_softmax(input, dim=1)
     return -log_probs[np.arange(len(target)), target].mean()
 
 
 def cross_entropy_backward(input, target):
     """Gradient of the mean cross-entropy with respect to the logits: ``(softmax(input) - onehot(target)) / N``.
 
-    input (N, C), target (N,) -> grad_input (N, C). Takes no grad_output: the loss is where
-    backpropagation starts (multiply by an upstream scalar if there is one).
+    Shapes: input (N, C), target (N,) -> grad_input (N, C). Takes no grad_output: the loss is
+    where backpropagation starts (multiply by an upstream scalar if there is one). What it
+    needs from the forward: the logits and targets; the softmax is recomputed from them (one
+    exp per logit, the same cost as keeping it).
     """
     input = as_float(input)
     target = _check(input, target)
-    grad = np.exp(_log_softmax(input))
+    grad = softmax(input, dim=1)
     grad[np.arange(len(target)), target] -= 1
     return grad / len(target)

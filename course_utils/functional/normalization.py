@@ -21,16 +21,18 @@ group norm      C/G channels of a group     (N, G)              (C,)
 The backward of step 1 is derived once, in :func:`_normalize_backward`; the four norms only
 choose the axes. Backward functions take the upstream gradient first, then the forward's
 arguments that the gradient depends on, and always return
-``(grad_input, grad_weight, grad_bias)``. When ``weight`` is None the layer behaves as if
-weight = 1 and bias = 0, and grad_weight, grad_bias are the gradients those parameters would
-get (never None).
+``(grad_input, grad_weight, grad_bias)``. What a backward needs from its forward is x_hat and
+the variance it divided by; it recomputes them from the input (CS231n's ``cache`` keeps them):
+on purpose, so that the signatures are torch's and the exercises', at the price of one more
+normalisation pass. When ``weight`` is None the layer behaves as if weight = 1 and bias = 0,
+and grad_weight, grad_bias are the gradients those parameters would get (never None).
 
 Everything is vectorised NumPy; the input dtype (float32 or float64) is preserved.
 """
 
 import numpy as np
 
-from ._windows import as_float
+from ..utils import as_float
 
 __all__ = [
     "batch_norm",
@@ -154,9 +156,15 @@ def batch_norm(
 ):
     """Batch normalisation, as ``torch.nn.functional.batch_norm``.
 
-    Shapes: input (N, C) or (N, C, *) (for images (N, C, H, W)); running_mean, running_var,
-    weight, bias and the batch statistics all (C,): one value per channel, computed over the
-    batch axis and every spatial axis (m = N * H * W values per channel). Output: input's shape.
+    Shapes::
+
+        input                     (N, C) or (N, C, *), for images (N, C, H, W)
+        running_mean, running_var (C,)   one value per channel
+        weight, bias              (C,) or None
+        output                    like input
+
+    The batch statistics are per channel too, over the batch axis and every spatial axis
+    (m = N * H * W values per channel).
 
     Training (``training=True``): normalise with the batch mean and the *biased* batch variance
     (divide by m), then update the running statistics in place (if they are not None)::
@@ -219,8 +227,16 @@ def batch_norm_backward(
 ):
     """Gradients of :func:`batch_norm`: ``(grad_input, grad_weight, grad_bias)``.
 
-    Shapes: grad_output and input (N, C, *); grad_input like input; grad_weight and grad_bias
-    (C,) (returned also when weight is None: the gradients weight = 1 and bias = 0 would get).
+    Shapes::
+
+        grad_output, input        (N, C, *)
+        grad_input                like input
+        grad_weight, grad_bias    (C,), also when weight is None (the gradients weight = 1
+                                  and bias = 0 would get)
+
+    What it needs from the forward: x_hat and the variance it divided by (the batch's in
+    training, running_var in evaluation), recomputed here from the input (see the module
+    docstring).
 
     - grad_bias   = sum of grad_output over every axis but 1;
     - grad_weight = sum of grad_output * x_hat over every axis but 1;
@@ -277,12 +293,17 @@ def _layer_axes(input, normalized_shape):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalisation, as ``torch.nn.functional.layer_norm``.
 
-    Shapes: input (*, *normalized_shape), e.g. (N, D) with normalized_shape=(D,) or
-    (N, C, H, W) with normalized_shape=(C, H, W). Statistics: one mean and variance per
-    leading index, shape (N, 1, ..., 1) (the lecture's "N x 1"). weight and bias have shape
-    normalized_shape: one value per *element*, not per channel (the lecture's slide shows
-    1 x D for the fully connected case, which agrees; for images PyTorch's parameters are
-    C x H x W, not per channel). The same computation at training and at test time.
+    Shapes::
+
+        input         (*, *normalized_shape), e.g. (N, D) with normalized_shape=(D,) or
+                      (N, C, H, W) with normalized_shape=(C, H, W)
+        weight, bias  normalized_shape, or None
+        output        like input
+
+    Statistics: one mean and variance per leading index, shape (N, 1, ..., 1) (the lecture's
+    "N x 1"). weight and bias have one value per *element*, not per channel (the lecture's
+    slide shows 1 x D for the fully connected case, which agrees; for images PyTorch's
+    parameters are C x H x W, not per channel). The same computation at training and at test time.
     """
     input = as_float(input)
     axes, normalized_shape = _layer_axes(input, normalized_shape)
@@ -329,9 +350,14 @@ def instance_norm(input, weight=None, bias=None, eps=1e-5):
     """Instance normalisation, as ``torch.nn.functional.instance_norm`` with
     ``use_input_stats=True`` and no running statistics (the default of ``nn.InstanceNorm2d``).
 
-    Shapes: input (N, C, *) (for images (N, C, H, W)); statistics one per sample and channel,
-    shape (N, C, 1, 1), over the spatial axes only; weight and bias (C,). Same computation at
-    training and at test time. (Pass weight and bias by keyword to match torch's signature,
+    Shapes::
+
+        input         (N, C, *), for images (N, C, H, W)
+        weight, bias  (C,) or None
+        output        like input
+
+    Statistics: one per sample and channel, shape (N, C, 1, 1), over the spatial axes only.
+    Same computation at training and at test time. (Pass weight and bias by keyword to match torch's signature,
     which also has running_mean and running_var.)
     """
     input = as_float(input)
@@ -374,9 +400,14 @@ def _grouped(input, num_groups):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group normalisation, as ``torch.nn.functional.group_norm``.
 
-    Shapes: input (N, C, *); the C channels are split into num_groups groups of C/G
-    consecutive channels; statistics one per sample and group, shape (N, G), over the group's
-    channels and every spatial axis; weight and bias (C,) (per channel, not per group).
+    Shapes::
+
+        input         (N, C, *), C divisible by num_groups
+        weight, bias  (C,) or None: per channel, not per group
+        output        like input
+
+    The C channels are split into num_groups groups of C/G consecutive channels; statistics
+    one per sample and group, shape (N, G), over the group's channels and every spatial axis.
     num_groups=1 normalises like layer norm over (C, H, W) (but with per-channel parameters);
     num_groups=C like instance norm.
     """

@@ -1,8 +1,9 @@
 """Layers with the constructor arguments of ``torch.nn``: Linear, ReLU, Dropout, Conv2d,
-MaxPool2d, AvgPool2d.
+MaxPool2d.
 
-Each layer is a thin wrapper: it holds its parameters, keeps its input in ``self.cache`` during
-``forward``, and calls the matching function of ``course_utils.functional`` in both directions.
+Each layer is a thin wrapper: it holds its parameters, keeps in ``self.cache`` during
+``forward`` what its backward needs (the input, for every layer but Dropout, which keeps its
+mask), and calls the matching function of ``course_utils.functional`` in both directions.
 ``backward(grad_output)`` returns the gradient with respect to the input and *overwrites*
 ``self.grads["weight"]`` and ``self.grads["bias"]``.
 
@@ -13,15 +14,14 @@ from the NumPy ``Generator`` passed as ``rng`` (default: a fresh ``np.random.def
 
 import numpy as np
 
-from ..functional._windows import pair
 from ..functional.conv import conv2d, conv2d_backward
 from ..functional.dropout import dropout_backward, dropout_forward
 from ..functional.linear import linear, linear_backward, relu, relu_backward
-from ..functional.pooling import (avg_pool2d, avg_pool2d_backward, max_pool2d,
-                                  max_pool2d_backward)
+from ..functional.pooling import max_pool2d, max_pool2d_backward
+from ..utils import pair
 from .module import Module
 
-__all__ = ["Linear", "ReLU", "Dropout", "Conv2d", "MaxPool2d", "AvgPool2d"]
+__all__ = ["Linear", "ReLU", "Dropout", "Conv2d", "MaxPool2d"]
 
 
 def _uniform(rng, fan_in, shape, dtype):
@@ -31,20 +31,13 @@ def _uniform(rng, fan_in, shape, dtype):
 
 
 class _Parametrised(Module):
-    """Shared by Linear and Conv2d: a weight, an optional bias, and their gradients."""
+    """Shared by Linear and Conv2d: a weight and an optional bias, initialised as torch does."""
 
     def _init_parameters(self, weight_shape, fan_in, bias, rng, dtype):
         rng = np.random.default_rng() if rng is None else rng
         self.register_parameter("weight", _uniform(rng, fan_in, weight_shape, dtype))
         self.register_parameter(
             "bias", _uniform(rng, fan_in, weight_shape[:1], dtype) if bias else None)
-
-    def _store_grads(self, grads):
-        """``grads`` = (grad_input, grad_weight[, grad_bias]) from a functional backward."""
-        self.grads["weight"] = grads[1]
-        if self.bias is not None:
-            self.grads["bias"] = grads[2]
-        return grads[0]
 
 
 class Linear(_Parametrised):
@@ -98,11 +91,12 @@ class Dropout(Module):
         self.rng = np.random.default_rng() if rng is None else rng
 
     def forward(self, input):
-        output, self.cache = dropout_forward(input, self.p, self.training, self.rng)
+        output, mask = dropout_forward(input, self.p, self.training, self.rng)
+        self.cache = mask if self.training else None  # evaluation mode: the identity
         return output
 
     def backward(self, grad_output):
-        if not self.training:
+        if self.cache is None:
             return grad_output
         return dropout_backward(grad_output, self.cache, self.p)
 
@@ -157,32 +151,11 @@ class Conv2d(_Parametrised):
                 f"groups={self.groups}, bias={self.bias is not None}")
 
 
-class _Pool2d(Module):
-    """Shared by the pooling layers: no parameters; stride defaults to kernel_size (torch)."""
-
-    forward_function = backward_function = None  # set by each subclass
-
-    def forward(self, input):
-        self.cache = input
-        return self.forward_function(input, self.kernel_size, **self._options())
-
-    def backward(self, grad_output):
-        return self.backward_function(grad_output, self.cache, self.kernel_size,
-                                      **self._options())
-
-    def extra_repr(self):
-        options = ", ".join(f"{key}={value}" for key, value in self._options().items())
-        return f"kernel_size={self.kernel_size}, {options}"
-
-
-class MaxPool2d(_Pool2d):
+class MaxPool2d(Module):
     """Max over each kernel_size window, as ``torch.nn.MaxPool2d`` (stride defaults to
-    kernel_size). Shapes: (N, C, H, W) -> (N, C, H', W'), H' as for Conv2d (or ceil instead of
-    floor with ceil_mode=True). Backward: each window's gradient goes to the position of its
-    maximum (one position on ties, as PyTorch)."""
-
-    forward_function = staticmethod(max_pool2d)
-    backward_function = staticmethod(max_pool2d_backward)
+    kernel_size); no parameters. Shapes: (N, C, H, W) -> (N, C, H', W'), H' as for Conv2d (or
+    ceil instead of floor with ceil_mode=True). Backward: each window's gradient goes to the
+    position of its maximum (one position on ties, as PyTorch)."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
         super().__init__()
@@ -196,24 +169,13 @@ class MaxPool2d(_Pool2d):
         return dict(stride=self.stride, padding=self.padding, dilation=self.dilation,
                     ceil_mode=self.ceil_mode)
 
+    def forward(self, input):
+        self.cache = input
+        return max_pool2d(input, self.kernel_size, **self._options())
 
-class AvgPool2d(_Pool2d):
-    """Mean over each kernel_size window, as ``torch.nn.AvgPool2d`` (stride defaults to
-    kernel_size; with count_include_pad=True the zero padding counts in the mean). Backward:
-    each window's gradient is shared equally among the positions it averaged."""
+    def backward(self, grad_output):
+        return max_pool2d_backward(grad_output, self.cache, self.kernel_size, **self._options())
 
-    forward_function = staticmethod(avg_pool2d)
-    backward_function = staticmethod(avg_pool2d_backward)
-
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-
-    def _options(self):
-        return dict(stride=self.stride, padding=self.padding, ceil_mode=self.ceil_mode,
-                    count_include_pad=self.count_include_pad)
+    def extra_repr(self):
+        options = ", ".join(f"{key}={value}" for key, value in self._options().items())
+        return f"kernel_size={self.kernel_size}, {options}"

@@ -3,9 +3,11 @@
 A module holds its parameters (learned arrays), its buffers (arrays it keeps but does not learn,
 such as batch norm's running statistics) and its children, each under the attribute name
 PyTorch uses, so ``state_dict()`` keys are PyTorch's keys (``"0.weight"``,
-``"1.running_var"`` ...). There is no autograd: a module stores in ``self.cache`` what its
+``"1.running_var"`` ...), and ``parameters()``, ``named_parameters()`` and ``named_modules()``
+yield what torch's do. There is no autograd: a module stores in ``self.cache`` what its
 backward needs during ``forward``, and ``backward(grad_output)`` returns the gradient with
-respect to the input and writes the parameter gradients into ``self.grads``.
+respect to the input and writes the parameter gradients into ``self.grads``
+(``named_gradients()`` walks them).
 
 Unlike PyTorch's ``.grad``, which *accumulates* over backward calls until ``zero_grad()``,
 ``grads`` is *overwritten* by every ``backward`` call: one forward, one backward, one step.
@@ -94,21 +96,37 @@ class Module:
     def children(self):
         return iter(self._modules.values())
 
-    def parameters(self):
+    def named_parameters(self):
         """Yield ``(name, array)`` for every learned parameter, with PyTorch's dotted names
         (``"0.weight"``, ``"0.bias"``, ...); the arrays themselves, not copies, so an
-        optimiser can update them in place. (torch's ``named_parameters()``.)"""
-        for prefix, module in self.named_modules():
-            for name, array in module._parameters.items():
-                if array is not None:
-                    yield _join(prefix, name), array
+        optimiser can update them in place."""
+        for name, store, key in self._named_slots(buffers=False):
+            yield name, store[key]
 
-    def gradients(self):
+    def parameters(self):
+        """Yield every learned parameter array, in the order of :meth:`named_parameters`
+        (``sum(p.size for p in model.parameters())`` counts them, as torch's ``numel``)."""
+        for _, array in self.named_parameters():
+            yield array
+
+    def named_gradients(self):
         """Yield ``(name, gradient)`` for every parameter that has one (after ``backward``),
-        with the same dotted names as :meth:`parameters`. (torch keeps these in ``p.grad``.)"""
+        with the same dotted names as :meth:`named_parameters`. (torch keeps these in
+        ``p.grad``; a NumPy array cannot hold one.)"""
         for prefix, module in self.named_modules():
             for name, grad in module.grads.items():
                 yield _join(prefix, name), grad
+
+    def _store_grads(self, grads):
+        """Keep the parameter gradients of a functional backward, ``grads = (grad_input,
+        grad_weight[, grad_bias])``, in ``self.grads``: matched to this module's parameters in
+        the order they were registered (weight, then bias), skipping those that are None.
+        Returns grad_input."""
+        grad_input, *parameter_grads = grads
+        for (name, parameter), grad in zip(self._parameters.items(), parameter_grads):
+            if parameter is not None:
+                self.grads[name] = grad
+        return grad_input
 
     def zero_grad(self):
         """Forget every stored parameter gradient (in this module and its children)."""
@@ -117,29 +135,27 @@ class Module:
 
     # -- saving and loading -----------------------------------------------------------------
 
-    def state_dict(self):
-        """A dict of copies of every parameter and buffer, with PyTorch's keys and order:
-        each module's parameters, then its buffers (e.g. batch norm's running_mean,
-        running_var and num_batches_tracked), then its children."""
-        state = {}
+    def _named_slots(self, buffers=True):
+        """``(dotted name, store, key)`` for every parameter (and buffer) that is not None, in
+        PyTorch's state-dict order: each module's parameters, then its buffers (e.g. batch
+        norm's running_mean, running_var and num_batches_tracked), then its children."""
         for prefix, module in self.named_modules():
-            for store in (module._parameters, module._buffers):
-                for name, array in store.items():
+            stores = (module._parameters, module._buffers) if buffers else (module._parameters,)
+            for store in stores:
+                for key, array in store.items():
                     if array is not None:
-                        state[_join(prefix, name)] = np.array(array, copy=True)
-        return state
+                        yield _join(prefix, key), store, key
+
+    def state_dict(self):
+        """A dict of copies of every parameter and buffer, with PyTorch's keys and order."""
+        return {name: np.array(store[key], copy=True) for name, store, key in self._named_slots()}
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy the values of ``state_dict`` (NumPy arrays or torch tensors, e.g. from
         ``torch_model.state_dict()``) into this module's parameters and buffers, in place and in
         this module's dtype. Keys and shapes must match; with ``strict=True`` (the default, as
         torch) a missing or unexpected key is an error too."""
-        own = {}
-        for prefix, module in self.named_modules():
-            for store in (module._parameters, module._buffers):
-                for name, array in store.items():
-                    if array is not None:
-                        own[_join(prefix, name)] = (store, name)
+        own = {name: (store, key) for name, store, key in self._named_slots()}
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
         if strict and (missing or unexpected):
@@ -147,9 +163,9 @@ class Module:
                 f"load_state_dict: the keys do not match {type(self).__name__}'s state_dict(). "
                 f"Missing: {missing}. Unexpected: {unexpected}. Compare list(model.state_dict()) "
                 f"with the keys you are loading (pass strict=False to load a subset).")
-        for key, (store, name) in own.items():
-            if key in state_dict:
-                store[name][...] = _checked_value(key, state_dict[key], store[name])
+        for name, (store, key) in own.items():
+            if name in state_dict:
+                store[key][...] = _checked_value(name, state_dict[name], store[key])
 
     def extra_repr(self):
         return ""

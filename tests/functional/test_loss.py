@@ -1,10 +1,11 @@
-"""cross_entropy and cross_entropy_backward against torch.nn.functional.cross_entropy."""
+"""softmax, log_softmax, cross_entropy and cross_entropy_backward against torch.nn.functional."""
 
 import numpy as np
 import pytest
+import torch
 import torch.nn.functional as F
 
-from course_utils.functional.loss import cross_entropy, cross_entropy_backward
+from course_utils.functional.loss import cross_entropy, cross_entropy_backward, log_softmax, softmax
 from course_utils.gradcheck import assert_close, check_gradient
 
 
@@ -46,3 +47,14 @@ def test_errors_speak_to_a_student():
         cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
     with pytest.raises(ValueError, match="integers"):
         cross_entropy(np.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_softmax_and_log_softmax_match_torch(dim, dtype):
+    logits = (100 * np.random.default_rng(0).standard_normal((3, 5))).astype(dtype)
+    for ours, theirs in ((softmax, F.softmax), (log_softmax, F.log_softmax)):
+        result = ours(logits, dim)
+        assert result.dtype == dtype
+        assert_close(result, theirs(torch.tensor(logits), dim=dim).numpy(), name=ours.__name__)
+    assert np.allclose(softmax(logits, dim).sum(axis=dim), 1)

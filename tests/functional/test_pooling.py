@@ -23,6 +23,7 @@ MAX_CASES = [
     (1, 2, 9, 8, 2, 3, 1, (2, 3), True),  # dilation per axis, ceil_mode, stride > kernel
     (2, 1, 6, 6, 4, 3, 2, 1, True),  # padding k // 2, ceil_mode
     (1, 1, 4, 6, 4, 4, 2, 1, True),  # ceil window starting in the right padding is dropped
+    (1, 2, 2, 3, 3, 2, 0, 1, True),  # kernel larger than the input: ceil_mode still places it
 ]
 
 # (N, C, H, W, kernel_size, stride, padding, ceil_mode, count_include_pad)
@@ -37,6 +38,7 @@ AVG_CASES = [
     (1, 2, 8, 5, (3, 2), (2, 1), (1, 1), True, True),
     (2, 1, 7, 7, 3, 1, 0, False, True),
     (1, 1, 4, 6, 4, 4, 2, True, False),
+    (1, 2, 2, 3, 3, 2, 0, True, True),
 ]
 
 
@@ -155,5 +157,5 @@ def test_errors_speak_to_a_student():
         avg_pool2d(np.zeros((1, 1, 6, 6)), 3, padding=2)
     with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
         max_pool2d(np.zeros((6, 6)), 2)
-    with pytest.raises(ValueError, match="too small"):
+    with pytest.raises(ValueError, match=r"covers 3 positions.*padded input has only 2"):
         max_pool2d(np.zeros((1, 1, 2, 2)), 3)

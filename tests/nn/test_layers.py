@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.nn import AvgPool2d, Conv2d, Linear, MaxPool2d, ReLU
+from course_utils.nn import Conv2d, Dropout, Linear, MaxPool2d, ReLU
 
 from .torch_twin import TORCH_DTYPE, check_twin, randomize
 
@@ -79,25 +79,32 @@ def test_max_pool2d_matches_torch(case, dtype):
     check_twin(MaxPool2d(kernel, **options), torch.nn.MaxPool2d(kernel, **options), x)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("count_include_pad", [True, False])
-@pytest.mark.parametrize("case", POOL_CASES, ids=str)
-def test_avg_pool2d_matches_torch(case, count_include_pad, dtype):
-    kernel, stride, padding, ceil_mode, size = case
-    options = dict(stride=stride, padding=padding, ceil_mode=ceil_mode,
-                   count_include_pad=count_include_pad)
-    x = np.random.default_rng(0).normal(size=(2, 3) + size).astype(dtype)
-    check_twin(AvgPool2d(kernel, **options), torch.nn.AvgPool2d(kernel, **options), x)
+def test_dropout_keeps_its_mask_for_backward_and_is_the_identity_in_eval():
+    """No torch twin can share our random draw, so the laws: torch's scaling, the same mask
+    both ways, about p dropped, reproducible from the rng, the identity in evaluation mode."""
+    x = np.random.default_rng(0).normal(size=(50, 40)).astype(np.float32)
+    layer = Dropout(0.25, rng=np.random.default_rng(1))
+    out = layer(x)
+    kept = out != 0
+    np.testing.assert_allclose(out[kept], x[kept] / 0.75, rtol=1e-6)
+    grad = layer.backward(np.ones_like(x))
+    assert grad.dtype == np.float32 and np.array_equal(grad != 0, kept)
+    np.testing.assert_allclose(grad[kept], 1 / 0.75, rtol=1e-6)
+    assert abs(1 - kept.mean() - 0.25) < 0.03
+    assert np.array_equal(Dropout(0.25, rng=np.random.default_rng(1))(x), out)
+    layer.eval()
+    assert np.array_equal(layer(x), x) and np.array_equal(layer.backward(x), x)
+    assert torch.equal(torch.nn.Dropout(0.25).eval()(torch.tensor(x)), torch.tensor(x))
 
 
 def test_pool_stride_defaults_to_kernel_size():
-    assert MaxPool2d(3).stride == 3 and AvgPool2d(2).stride == 2
+    assert MaxPool2d(3).stride == 3
     assert MaxPool2d(3, stride=1).stride == 1
 
 
 def test_conv2d_3_10_5_padding_2_has_760_parameters():
     layer = Conv2d(3, 10, 5, padding=2)
-    assert sum(p.size for _, p in layer.parameters()) == 760 == 10 * (3 * 5 * 5 + 1)
+    assert sum(p.size for p in layer.parameters()) == 760 == 10 * (3 * 5 * 5 + 1)
     assert sum(p.numel() for p in torch.nn.Conv2d(3, 10, 5, padding=2).parameters()) == 760
 
 
@@ -108,7 +115,7 @@ def test_conv2d_3_10_5_padding_2_has_760_parameters():
 def test_initialisation_is_uniform_like_torch(make_ours, make_theirs, fan_in):
     """U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias: same range, same spread."""
     bound = 1 / np.sqrt(fan_in)
-    ours, theirs = dict(make_ours().parameters()), dict(make_theirs().named_parameters())
+    ours, theirs = dict(make_ours().named_parameters()), dict(make_theirs().named_parameters())
     for key in ("weight", "bias"):
         assert ours[key].shape == tuple(theirs[key].shape) and ours[key].dtype == np.float32
         assert np.abs(ours[key]).max() <= bound

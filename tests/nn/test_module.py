@@ -24,10 +24,10 @@ def _torch_small_net():
 
 def test_parameter_names_and_state_dict_keys_are_torchs():
     ours, theirs = _small_net(), _torch_small_net()
-    assert [name for name, _ in ours.parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [name for name, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     assert list(ours.state_dict()) == list(theirs.state_dict())
     assert "1.num_batches_tracked" in ours.state_dict()
-    for (name, array), (_, tensor) in zip(ours.parameters(), theirs.named_parameters()):
+    for (name, array), (_, tensor) in zip(ours.named_parameters(), theirs.named_parameters()):
         assert array.shape == tuple(tensor.shape), name
 
 
@@ -108,9 +108,9 @@ def test_gradients_and_zero_grad():
     criterion = CrossEntropyLoss()
     criterion(net(x), np.array([0, 1, 1, 0]))
     net.backward(criterion.backward())
-    assert [name for name, _ in net.gradients()] == ["0.weight", "0.bias", "2.weight"]
+    assert [name for name, _ in net.named_gradients()] == ["0.weight", "0.bias", "2.weight"]
     net.zero_grad()
-    assert list(net.gradients()) == []
+    assert list(net.named_gradients()) == []
 
 
 def test_cross_entropy_loss_matches_torch():
@@ -133,10 +133,10 @@ def test_flatten_matches_torch(start_dim, end_dim):
 
 def test_attributes_are_the_registered_arrays():
     layer = Linear(2, 2)
-    assert layer.weight is dict(layer.parameters())["weight"]
+    assert layer.weight is dict(layer.named_parameters())["weight"]
     new_weight = np.zeros((2, 2), np.float32)
     layer.weight = new_weight  # assigning a parameter replaces it in the registry too
-    assert dict(layer.parameters())["weight"] is new_weight
+    assert dict(layer.named_parameters())["weight"] is new_weight
     with pytest.raises(AttributeError, match="no attribute 'wieght'"):
         layer.wieght
 

@@ -32,7 +32,7 @@ def check_twin(ours, theirs, input, grad_output=None, name=""):
         grad_output = np.random.default_rng(1).normal(size=output.shape).astype(input.dtype)
     expected.backward(torch.tensor(grad_output))
     assert_close(ours.backward(grad_output), input_tensor.grad.numpy(), name=f"{label} grad_input")
-    our_grads = dict(ours.gradients())
+    our_grads = dict(ours.named_gradients())
     for key, parameter in theirs.named_parameters():
         assert_close(our_grads[key], parameter.grad.numpy(), name=f"{label} grad of {key}")
     assert_state_dicts_equal(ours.state_dict(), theirs.state_dict(), label)
