@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8888
 
 .PHONY: lab test test-matrix setup setup-test workbooks execute bench browser clean \
-	student-edition autograde
+	student-edition autograde merge-grades bubblewrap
 
 # The student's JupyterLab. nbgrader's server and lab extensions (formgrader, assignment list,
 # ...) are for instructors: `make setup` does not install nbgrader, and where `make test` has
@@ -21,7 +21,7 @@ lab: setup workbooks
 
 # Tests run in parallel, one worker per core (at most 4); each file stays on one worker, so a
 # notebook's cells run in order in one kernel.
-test: setup-test browser
+test: setup-test browser bubblewrap
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 # What a student needs: the course, its runtime and JupyterLab (the `lab` extra; no nbgrader).
@@ -65,7 +65,7 @@ test-matrix: setup browser
 	$(BIN)/python scripts/test_matrix.py
 
 clean:
-	rm -rf $(VENV) .matrix autograded feedback
+	rm -rf $(VENV) .matrix autograded feedback grading-shards
 
 # Instructors (nbgrader; see the README). nbgrader runs `alembic`, hence the PATH.
 NBGRADER := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/nbgrader
@@ -76,8 +76,21 @@ NBGRADER := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/nbgra
 student-edition: setup-test
 	$(NBGRADER) generate_assignment notebooks --force
 
-# Grade submitted/<student>/notebooks/*.ipynb: autograded/, feedback/<student>/ and grades.csv.
-autograde: setup-test
-	$(NBGRADER) autograde notebooks --force
-	$(NBGRADER) generate_feedback notebooks --force
-	$(NBGRADER) export
+# Grade submitted/<student>/notebooks/*.ipynb, every student in a sandbox of their own, JOBS at
+# a time (default: one per core): autograded/, feedback/, grades.csv, grading_status.csv and
+# grading.log (course_utils/grading/autograde.py). SHARD=i/n grades only every n-th student,
+# into grading-shards/ (one machine each: Slurm, Kubernetes; see scripts/grading/), and
+# merge-grades merges the shards. SANDBOX=no runs the notebooks unsandboxed: only for notebooks
+# you trust, such as your own.
+GRADE := PATH="$(abspath $(BIN)):$$PATH" COURSE_EXPLORERS=static $(BIN)/python -m course_utils.grading.autograde
+autograde: setup-test $(if $(filter no,$(SANDBOX)),,bubblewrap)
+	$(GRADE) $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD)) \
+		$(if $(filter no,$(SANDBOX)),--no-sandbox)
+
+merge-grades: setup-test
+	$(GRADE) merge
+
+# bubblewrap (and util-linux's prlimit, setpriv, nsenter), the grading sandbox, on Linux.
+bubblewrap:
+	@bash .ci/install_bubblewrap.sh || \
+		echo "WARNING: the grading sandbox cannot run here; make autograde will say why."

@@ -1,8 +1,8 @@
 """``python -m bench [--quick] [--only conv,pool,...]``: run the benchmarks, write RESULTS.md.
 
-Sections: conv, pool, bn, training, notebooks, imports, memory (all by default). ``--quick``
-runs fewer repeats (and a shorter memory run) to check that the harness works; publish only
-figures from a full run on a quiet machine.
+Sections: conv, pool, bn, training, notebooks, imports, memory, grading (all by default).
+``--quick`` runs fewer repeats (and a shorter memory run, one grading run) to check that the
+harness works; publish only figures from a full run on a quiet machine.
 """
 
 import argparse
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import imports, machine, notebooks, ops, training
+from . import grading, imports, machine, notebooks, ops, training
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -65,6 +65,16 @@ SECTIONS = {
         "torch and the data included). tracemalloc counts only the NumPy arrays allocated while "
         "training. One run each (memory hardly varies).",
         lambda quick: training.bench_memory(steps=20 if quick else None)),
+    "grading": (
+        "7. Grading a class of the real course",
+        "`python -m course_utils.grading.autograde` (what `make autograde` runs, every notebook "
+        "in its sandbox) on a scratch course made from `notebooks/` with four students: the "
+        "source notebooks (full marks), the student edition (zero) and twice the source with "
+        "every other answer the student edition's stub (`bench/grading.py`). Wall-clock seconds of "
+        "the whole command divided by the students; CPU seconds of the grader and every process "
+        "under it, kernels included. One run per JOBS (`--quick`: JOBS=1 only). No target was "
+        "set; skipped where the sandbox cannot run (not Linux, not root, no bubblewrap).",
+        lambda quick: grading.bench_grading(jobs=(1,) if quick else (1, 2))),
 }
 
 

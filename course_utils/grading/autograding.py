@@ -105,7 +105,6 @@ class PrepareChecks(NbGraderPreprocessor):
             if exercise is None:
                 continue
             cases = list(exercise.public())
-            first_hidden = len(cases)
             cases += exercise.hidden_cases(seed_for(secret, exercise.name))
             probes = exercise.structure[0]() if exercise.structure else ()
             recording.write_inputs(directory, exercise, cases, probes)

@@ -53,8 +53,62 @@ def _functions(trees):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+          ast.DictComp, ast.GeneratorExp)
+
+
+def _outer_parts(scope):
+    """The parts of a function evaluated where it is defined: defaults and decorators."""
+    arguments = getattr(scope, "args", None)
+    defaults = [*arguments.defaults, *filter(None, arguments.kw_defaults)] \
+        if isinstance(arguments, ast.arguments) else []
+    return [*defaults, *getattr(scope, "decorator_list", [])]
+
+
+def _own_nodes(scope):
+    """The nodes of ``scope``'s own body: nested scopes are yielded but not entered."""
+    skip = {id(getattr(scope, "args", None)), *map(id, getattr(scope, "decorator_list", []))}
+    todo = [child for child in ast.iter_child_nodes(scope) if id(child) not in skip]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, SCOPES):
+            todo.extend(_outer_parts(node))
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _free_names(scope):
+    """The names ``scope`` (a function, lambda or comprehension) reads from outside itself,
+    following Python's rules: its arguments and the names it assigns are its own (an argument
+    called ``receptive_field`` is not the module of that name), unless declared global."""
+    own = list(_own_nodes(scope))
+    arguments = getattr(scope, "args", None)
+    arguments = arguments if isinstance(arguments, ast.arguments) else None
+    local = {a.arg for a in ([*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                              arguments.vararg, arguments.kwarg] if arguments else []) if a}
+    for node in own:
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            local.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            local |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    declared = {name for node in own if isinstance(node, (ast.Global, ast.Nonlocal))
+                for name in node.names}
+    read = {node.id for node in own if isinstance(node, ast.Name) and isinstance(node.ctx,
+                                                                               ast.Load)}
+    for nested in own:
+        if isinstance(nested, SCOPES):
+            read |= _free_names(nested)
+    return read - (local - declared)
+
+
 def _used_names(function):
-    return {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
+    """The names a top-level function reads from the notebook: its free names, and the names
+    in its defaults and decorators (``def f(x, F=F)`` reads F)."""
+    return _free_names(function) | {node.id for part in _outer_parts(function)
+                                    for node in ast.walk(part) if isinstance(node, ast.Name)}
 
 
 def scan(sources, names):

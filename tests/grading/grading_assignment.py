@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.grading import registry
+from course_utils.grading import registry, sandbox
 from course_utils.grading.autograding import check_cell_source
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def source_notebook():
     and its check cell; a demonstration cell and a last cell of the course's own."""
     cells = [nbformat.v4.new_markdown_cell("# Fixture assignment"),
              nbformat.v4.new_code_cell("import numpy as np\nfrom course_utils import grading",
-                                       metadata=_metadata("imports", False, False)),
+                                       metadata={"tags": ["setup"]}),
              nbformat.v4.new_code_cell(DEMONSTRATION)]
     for name, solution in SOLUTIONS.items():
         cells.append(nbformat.v4.new_code_cell(solution, metadata=_metadata(f"{name}_answer",
@@ -101,9 +101,12 @@ def nbgrader(root, *args, timeout=600):
 
 def autograde(root, *args, timeout=900, check=True):
     """Run the class grader (python -m course_utils.grading.autograde) on the course folder;
-    the CompletedProcess (checked unless ``check=False``)."""
+    the CompletedProcess (checked unless ``check=False``). The fixture notebooks are ours:
+    where the sandbox cannot run (macOS, not root) they are graded without it
+    (test_grading_attacks.py is skipped there, loudly)."""
+    unsandboxed = ["--no-sandbox"] if sandbox.problem() and args[:1] != ("merge",) else []
     done = subprocess.run([sys.executable, "-m", "course_utils.grading.autograde",
-                           "--course", str(root), *args], env=_environment(),
+                           "--course", str(root), *args, *unsandboxed], env=_environment(),
                           capture_output=True, text=True, timeout=timeout)
     if check:
         assert done.returncode == 0, f"autograde {' '.join(args)} failed:\n{done.stdout}\n" \

@@ -70,3 +70,22 @@ def test_the_scan_follows_the_answer_and_its_helpers_to_torch():
 def test_the_scan_survives_magics_and_broken_cells():
     findings, _ = integrity.scan(["%matplotlib inline", "def linear(:", "import torch"], ["linear"])
     assert findings == {"linear": ""}
+
+
+def test_the_scan_follows_pythons_scopes():
+    cells = ["import torch.nn.functional as F\nfrom course_utils import receptive_field",
+             "def design(receptive_field, channels):\n"            # an argument, not the module
+             "    layers = [(3, 1, 1)] * ((receptive_field - 1) // 2)\n"
+             "    return [layer for layer in layers]",
+             "def assigned(x):\n    receptive_field = x + 1\n    return receptive_field",
+             "def default(x, conv=F.conv2d):\n    return conv(x)",             # read where defined
+             "def nested(x):\n    def inner():\n        F = 1\n        return F\n"
+             "    return F.relu(x)",                                   # the inner F is not this one
+             "def comprehension(x):\n    [0 for F in []]\n    return F.relu(x)",
+             "def declared(x):\n    global F\n    F = F\n    return x",
+             "def lam(x):\n    return (lambda y: F.relu(y))(x)"]
+    names = ["design", "assigned", "default", "nested", "comprehension", "declared", "lam"]
+    findings, _ = integrity.scan(cells, names)
+    assert findings["design"] == findings["assigned"] == ""
+    for name in names[2:]:
+        assert findings[name] == "torch.nn.functional (the name `F`)", name

@@ -14,17 +14,12 @@ pytestmark = pytest.mark.slow
 
 WRONG_LINEAR = ("def linear(input, weight, bias=None):\n"
                 "    return input @ weight.T\n")                 # the bias is forgotten
-# A function that uses a name only a demonstration cell of the course defines: graded again
-# with the demonstrations kept.
-DEMONSTRATION_USER = ("def conv_output_size(size, kernel_size, stride=1, padding=0, "
-                      "dilation=1):\n"
-                      "    return (size + 2 * padding - dilation * (kernel_size - 1) - 1)"
-                      " // stride + ONE\n")
 
 
 @pytest.fixture(scope="module")
 def class_folder(tmp_path_factory):
-    """A course with its student edition and four submissions, not graded yet."""
+    """A course with its student edition and three submissions, not graded yet (the class of
+    test_grading_attacks.py has more, among them one graded with the demonstrations)."""
     root = course.make_course(tmp_path_factory.mktemp("course"))
     course.nbgrader(root, "generate_assignment", "notebooks")
     release = nbformat.read(root / "release" / "notebooks" / "fixture.ipynb", as_version=4)
@@ -33,8 +28,6 @@ def class_folder(tmp_path_factory):
     course.submit(root, "blank", {"fixture.ipynb": release})
     course.submit(root, "partial", {"fixture.ipynb": course.answered(source, {
         "linear_answer": WRONG_LINEAR})})
-    course.submit(root, "demonstration_user", {"fixture.ipynb": course.answered(source, {
-        "conv_output_size_answer": DEMONSTRATION_USER})})
     return root, release
 
 
@@ -100,17 +93,6 @@ def test_passing_checks_show_their_report_and_points_without_errors(graded):
         assert kinds == ["display_data", "execute_result"], (grade_id, kinds)
         assert "PASSED" in report(outputs)
         assert float(outputs[1].data["text/plain"]) == course.POINTS[grade_id[:-len("_check")]]
-
-
-def test_demonstrations_are_skipped_unless_a_check_needs_them(graded):
-    root, _ = graded
-    nb = nbformat.read(root / "autograded" / "solver" / "notebooks" / "fixture.ipynb", 4)
-    sources = [c.source for c in nb.cells]
-    assert course.DEMONSTRATION not in sources and course.LAST_CELL not in sources
-    statuses = course.statuses(root)
-    assert statuses[("solver", "fixture")]["demonstrations"] == "skipped"
-    assert statuses[("demonstration_user", "fixture")]["demonstrations"] == "kept"
-    assert course.scores(root)["demonstration_user"] == course.TOTAL
 
 
 def test_the_feedback_has_the_reports(graded):
