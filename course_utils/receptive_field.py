@@ -12,7 +12,7 @@ Two ways to find it, and the course checks that they agree:
 
    Output ``i`` of layer ``l`` sees input pixels ``first_l + i*j_l`` to
    ``first_l + i*j_l + r_l - 1`` (the same rule for rows and for columns); its centre is
-   ``start_l + i*j_l`` with ``start_l = first_l + (r_l - 1) / 2``. Padding does not change the
+   ``centre_l + i*j_l`` with ``centre_l = first_l + (r_l - 1) / 2``. Padding does not change the
    size, only where the region sits: with padding, regions near the border hang over the edge
    and are cut by it. Pooling layers are windows too, so they enter the recurrence like
    convolutions; activations and normalisations do not change the field.
@@ -70,10 +70,13 @@ def receptive_field(layers):
     - ``size``:  side of the square region of the input one output sees (``r_l``);
     - ``jump``:  how far apart, in input pixels, neighbouring outputs' regions are (``j_l``,
       the product of the strides so far, also called the effective stride);
-    - ``start``: centre of the region of output 0, in input pixel coordinates (pixel ``x``
+    - ``centre``: centre of the region of output 0, in input pixel coordinates (pixel ``x``
       has centre ``x``); a half-integer when the region's size is even;
     - ``first``: first input pixel of the region of output 0 (negative when padding makes
-      the region hang over the border).
+      the region hang over the border);
+    - ``start``: the same number as ``centre``, under the name some receptive-field
+      calculators give it (kept so that code written for that name still works; it is the
+      centre, not the first pixel, which is ``first``).
 
     Example: three 3x3 convolutions with stride 1 give sizes 3, 5, 7 (``1 + L * (K - 1)``).
     """
@@ -83,7 +86,8 @@ def receptive_field(layers):
         size += (layer["kernel_size"] - 1) * layer["dilation"] * jump
         first -= layer["padding"] * jump
         jump *= layer["stride"]
-        table.append(dict(size=size, jump=jump, start=first + (size - 1) / 2, first=first))
+        centre = first + (size - 1) / 2
+        table.append(dict(size=size, jump=jump, centre=centre, first=first, start=centre))
     return table
 
 

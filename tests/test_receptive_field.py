@@ -41,15 +41,18 @@ def test_strides_and_dilations_grow_it_fast():
     table = receptive_field([(3, 2, 1, 1), (3, 2, 1, 1)])
     assert [entry["jump"] for entry in table] == [2, 4]
     assert [entry["first"] for entry in table] == [-1, -3]
-    assert [entry["start"] for entry in table] == [0.0, 0.0]
+    assert [entry["centre"] for entry in table] == [0.0, 0.0]
+    assert all(entry["start"] == entry["centre"] for entry in table)   # the old name, an alias
 
 
 def test_lenet_table():
     layers = layers_from_model(torch_lenet())
     assert len(layers) == 4  # stops at Flatten
     assert receptive_field(layers) == [
-        dict(size=5, jump=1, start=0.0, first=-2), dict(size=6, jump=2, start=0.5, first=-2),
-        dict(size=14, jump=2, start=0.5, first=-6), dict(size=16, jump=4, start=1.5, first=-6)]
+        dict(size=5, jump=1, centre=0.0, first=-2, start=0.0),
+        dict(size=6, jump=2, centre=0.5, first=-2, start=0.5),
+        dict(size=14, jump=2, centre=0.5, first=-6, start=0.5),
+        dict(size=16, jump=4, centre=1.5, first=-6, start=1.5)]
 
 
 @pytest.mark.parametrize("row, col", [(0, 0), (0, 6), (3, 3), (6, 2), (5, 5)])
@@ -154,3 +157,12 @@ def test_errors_speak_to_the_student():
         positions_seen([(3, 1, 0, 1)], 5, 7)
     with pytest.raises(ValueError, match="feature map"):
         empirical_receptive_field(torch_lenet(), (1, 28, 28), (0, 0))
+
+
+@pytest.mark.parametrize("layers", [[(3, 1, 1, 1)] * 3, [(5, 1, 2, 1), (2, 2, 0, 1)] * 2,
+                                    [(3, 2, 1, 1), (3, 1, 2, 2), (3, 1, 1, 1)]])
+def test_centre_is_the_middle_of_the_region(layers):
+    top = receptive_field(layers)[-1]
+    for index in range(4):
+        first, last = input_region(layers, index)
+        assert top["centre"] + index * top["jump"] == (first + last) / 2 == top["start"] + index * top["jump"]

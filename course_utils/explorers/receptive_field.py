@@ -51,7 +51,7 @@ def compute(stack="three 3x3 convs", row=None, col=None):
     each layer's map), ``rows``/``cols`` (per layer, the exact positions seen, sorted arrays),
     ``formula`` (per layer, the recurrence's region ``((row_first, row_last),
     (col_first, col_last))`` before the border cuts it) and ``table`` (the recurrence's
-    size/jump/start/first per layer, from :func:`course_utils.receptive_field.receptive_field`).
+    size/jump/centre/first per layer, from :func:`course_utils.receptive_field.receptive_field`).
     """
     input_size, named = STACKS[stack]
     layers = [layer for _, layer in named]
