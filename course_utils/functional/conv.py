@@ -96,6 +96,30 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     return out
 
 
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col: every window the kernel visits, as one column; as ``F.unfold``.
+
+    Shapes::
+
+        input   (N, C, H, W)
+        output  (N, C * kH * kW, H_out * W_out), in the input's dtype
+
+    kernel_size, dilation, padding, stride: int or (h, w) (torch's argument order; padding is
+    per side, zeros). Row ``c * kH * kW + u * kW + v`` holds offset (u, v) of channel c; column
+    ``i * W_out + j`` is the window of output position (i, j). A convolution is then one matrix
+    product: ``weight.reshape(C_out, -1) @ unfold(input, ...)`` is (N, C_out, H_out * W_out).
+    A copy: every pixel appears in up to kH * kW columns.
+    """
+    input = as_float(input)
+    if input.ndim != 4:
+        raise ValueError(f"unfold expects input (N, C, H, W), got shape {input.shape}; for one "
+                         "image add a batch axis: x[None]")
+    padding = tuple((p, p) for p in pair(padding, "padding"))
+    windows = windows2d(input, kernel_size, stride, padding, dilation)  # (N, C, H_out, W_out, kH, kW)
+    n, c, h_out, w_out, kh, kw = windows.shape
+    return np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3)).reshape(n, c * kh * kw, -1)
+
+
 def _columns(input, kernel_size, stride, padding, dilation, groups):
     """im2col: every window as one column. Returns cols (G, C/G*kH*kW, N*H_out*W_out), h_out, w_out."""
     windows = windows2d(input, kernel_size, stride, padding, dilation)

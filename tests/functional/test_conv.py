@@ -5,7 +5,7 @@ import pytest
 import torch.nn.functional as F
 from hypothesis import assume, given, settings, strategies as st
 
-from course_utils.functional.conv import conv2d, conv2d_backward, conv2d_naive
+from course_utils.functional.conv import conv2d, conv2d_backward, conv2d_naive, unfold
 from course_utils.gradcheck import assert_close, check_gradient
 
 # (N, C, H, W, C_out, kH, kW, stride, padding, dilation, groups)
@@ -129,3 +129,35 @@ def test_errors_speak_to_a_student():
         conv2d_naive(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), dilation=2)
     with pytest.raises(ValueError, match="bias"):
         conv2d(np.zeros((1, 1, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros(3))
+
+
+# (N, C, H, W, kernel_size, dilation, padding, stride)
+UNFOLD_CASES = [
+    (2, 3, 5, 5, 3, 1, 0, 1),
+    (1, 2, 7, 6, (2, 3), 1, 1, 2),
+    (2, 1, 8, 8, 3, 2, 2, 3),
+    (1, 3, 6, 9, (3, 1), (1, 2), (0, 2), (2, 1)),
+    (3, 4, 4, 4, 1, 1, 0, 1),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", UNFOLD_CASES, ids=str)
+def test_unfold_matches_torch_and_makes_conv_one_matrix_product(case, dtype):
+    import torch
+
+    n, c, h, w, kernel_size, dilation, padding, stride = case
+    x = np.random.default_rng(1).standard_normal((n, c, h, w)).astype(dtype)
+    options = dict(dilation=dilation, padding=padding, stride=stride)
+    columns = unfold(x, kernel_size, **options)
+    expected = F.unfold(torch.from_numpy(x), kernel_size, **options).numpy()
+    assert columns.dtype == dtype and columns.shape == expected.shape
+    assert_close(columns, expected, name="unfold")
+    weight = np.random.default_rng(2).standard_normal((2, c, *np.broadcast_to(kernel_size, 2))).astype(dtype)
+    out = conv2d(x, weight, stride=stride, padding=padding, dilation=dilation)
+    assert_close(weight.reshape(2, -1) @ columns, out.reshape(n, 2, -1), name="conv as a product")
+
+
+def test_unfold_refuses_an_image_without_a_batch_axis():
+    with pytest.raises(ValueError, match="batch axis"):
+        unfold(np.zeros((1, 5, 5)), 3)

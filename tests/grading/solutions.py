@@ -14,14 +14,16 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def notebook_solutions():
-    """{exercise name: the function its notebook's answer cell defines}."""
+    """{exercise name: the function its notebook's answer cell defines}. A notebook's answer
+    cells run in order in one namespace, as in the student's kernel: an answer may call the
+    functions of the answers above it (02's conv2d calls im2col)."""
     found = {}
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        namespace = {"np": np}
         for cell in nbformat.read(path, as_version=4).cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             if cell.metadata.get("nbgrader", {}).get("solution") and grade_id.endswith("_answer"):
                 name = grade_id[: -len("_answer")]
-                namespace = {"np": np}
                 exec(cell.source, namespace)
                 found[name] = namespace[name]
     return found
