@@ -8,3 +8,7 @@ os.environ.setdefault("COURSE_EXPLORERS", "static")
 # The notebooks' kernels run on two threads here, and on one thread with other CPU kernels in
 # tests/test_portability.py: the committed outputs must hold for both.
 os.environ.setdefault("OMP_NUM_THREADS", "2")
+# Tests run in parallel, so kernels share the cores: OpenMP threads that wait by spinning then
+# slow everything down many times over (measured: 15x on two cores with three kernels);
+# waiting passively changes no result, only how idle threads wait.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
