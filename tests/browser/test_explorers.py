@@ -66,6 +66,11 @@ CASES = [
          initial=dict(digit=144, layer="conv 1"),
          moves=(Slider("digit", "test digit", +2), Dropdown("layer", "layer", "max-pool 2"),
                 SliderText("digit", "test digit", 18))),
+    Case("08_after_lenet.ipynb", "course_utils.explorers.architecture",
+         "Architecture explorer: one stage and the whole network",
+         initial=dict(architecture="VGG-16", stage=3),
+         moves=(Slider("stage", "stage", +3), Dropdown("architecture", "architecture", "ResNet-18"),
+                SliderText("stage", "stage", 2))),
 ]
 
 
