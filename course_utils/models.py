@@ -28,7 +28,7 @@ import numpy as np
 
 from .nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 
-__all__ = ["lenet", "torch_lenet", "torch_lenet5_1998"]
+__all__ = ["lenet", "torch_lenet", "torch_lenet_variant", "torch_lenet5_1998"]
 
 
 def lenet(rng=None, dtype=np.float32):
@@ -57,6 +57,42 @@ def torch_lenet():
         nn.Linear(50 * 7 * 7, 500), nn.ReLU(),
         nn.Linear(500, 10),
     )
+
+
+def torch_lenet_variant(channels=(20, 50), hidden=500, activation="relu", pooling="max",
+                        batch_norm=False):
+    """The lecture's LeNet layout with its choices as arguments, as a ``torch.nn.Sequential``:
+    (N, 1, 28, 28) -> (N, 10). The defaults build :func:`torch_lenet`, index for index.
+
+    Per stage: ``Conv2d(.., channels[i], 5, padding=2)``, then ``BatchNorm2d`` if
+    ``batch_norm`` (after the convolution, before the activation, as EECS 498 L7 places it),
+    the activation (``"relu"`` or ``"tanh"``), and a 2 x 2 pooling (``"max"`` or ``"avg"``);
+    then ``Flatten``, ``Linear(channels[1] * 7 * 7, hidden)``, the activation and
+    ``Linear(hidden, 10)``. ``channels=(6, 16), hidden=120`` puts the widths of the 1998
+    LeNet-5 into the lecture's layout: 97,982 parameters, under a tenth of the lecture's.
+
+    The convolutions keep their bias even with batch norm, where it is redundant (the norm
+    subtracts the mean, and its own shift takes the bias's place; notebook 06 drops it): so
+    every variant built after the same ``torch.manual_seed`` starts from the same weights,
+    and a comparison of variants compares the choice, not the draw.
+    """
+    from torch import nn
+
+    activations = {"relu": nn.ReLU, "tanh": nn.Tanh}
+    poolings = {"max": nn.MaxPool2d, "avg": nn.AvgPool2d}
+    if activation not in activations or pooling not in poolings:
+        raise ValueError(f"activation must be one of {list(activations)} and pooling one of "
+                         f"{list(poolings)}; got {activation!r} and {pooling!r}")
+    layers, in_channels = [], 1
+    for out_channels in channels:
+        layers.append(nn.Conv2d(in_channels, out_channels, 5, padding=2))
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(out_channels))
+        layers += [activations[activation](), poolings[pooling](2)]
+        in_channels = out_channels
+    layers += [nn.Flatten(), nn.Linear(in_channels * 7 * 7, hidden), activations[activation](),
+               nn.Linear(hidden, 10)]
+    return nn.Sequential(*layers)
 
 
 def torch_lenet5_1998():

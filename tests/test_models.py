@@ -93,3 +93,39 @@ def test_lenet_float64_and_reproducible():
     second = lenet(rng=np.random.default_rng(3), dtype=np.float64)
     for (name, a), (_, b) in zip(first.named_parameters(), second.named_parameters()):
         assert a.dtype == np.float64 and np.array_equal(a, b), name
+
+
+def test_lenet_variant_defaults_are_torch_lenet_index_for_index():
+    from course_utils.models import torch_lenet_variant
+
+    torch.manual_seed(0)
+    variant = torch_lenet_variant()
+    torch.manual_seed(0)
+    lecture = torch_lenet()
+    assert [type(m) for m in variant] == [type(m) for m in lecture]
+    x = torch.randn(2, 1, 28, 28)
+    with torch.no_grad():
+        assert_close(variant(x), lecture(x), name="variant with defaults vs torch_lenet")
+
+
+@pytest.mark.parametrize("options", [dict(activation="tanh"), dict(pooling="avg"),
+                                     dict(batch_norm=True)])
+def test_lenet_variant_changes_one_choice_and_keeps_the_shapes(options):
+    from course_utils.models import torch_lenet_variant
+
+    torch.manual_seed(0)
+    model = torch_lenet_variant(channels=(6, 16), hidden=120, **options)
+    kinds = {type(m).__name__ for m in model}
+    assert ("Tanh" in kinds) == (options.get("activation") == "tanh")
+    assert ("AvgPool2d" in kinds) == (options.get("pooling") == "avg")
+    assert ("BatchNorm2d" in kinds) == bool(options.get("batch_norm"))
+    assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    if not options.get("batch_norm"):
+        assert sum(p.numel() for p in model.parameters()) == 97_982    # as its docstring says
+
+
+def test_lenet_variant_rejects_unknown_choices():
+    from course_utils.models import torch_lenet_variant
+
+    with pytest.raises(ValueError, match="activation"):
+        torch_lenet_variant(activation="sigmoid")
