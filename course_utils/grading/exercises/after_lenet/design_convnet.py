@@ -25,7 +25,8 @@ its counts is wrong; a student's design is diagnosed as one only when it is that
 import dataclasses
 
 from ... import pytorch
-from ...compare import Mismatch, describe_type, is_integer
+from ...compare import Mismatch
+from ...designs import as_design, design_comparison, layout_problem
 from ...exercise import Case, Exercise, mistake
 from .vgg_stage import _measured_regions
 
@@ -81,13 +82,10 @@ def reference(in_channels, size, out_channels, receptive_field, max_parameters,
 
 
 def _layers_problem(got):
-    if not isinstance(got, (list, tuple)) or not got:
-        return (f"it returned {describe_type(got)} instead of a non-empty list of layers "
-                "(out_channels, kernel_size, stride)")
+    problem = layout_problem(got, ("out_channels", "kernel_size", "stride"))
+    if problem:
+        return problem
     for index, layer in enumerate(got):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 3 or \
-                not all(is_integer(value) for value in layer):
-            return f"layer {index} is {layer!r:.60}; each layer is (out_channels, kernel_size, stride), three ints"
         channels, kernel, stride = (int(v) for v in layer)
         if channels < 1 or stride < 1 or kernel < 1 or kernel % 2 == 0:
             return (f"layer {index} {tuple(layer)}: out_channels and stride must be >= 1 and "
@@ -132,7 +130,7 @@ def check_design(got, need):
     problem = _layers_problem(got)
     if problem:
         return Mismatch("type", problem)
-    design = [tuple(int(v) for v in layer) for layer in got]
+    design = as_design(got)
     parameters, macs, field, shape = measure(design, need.in_channels, need.size)
     if shape[0] != need.out_channels:
         return Mismatch("values", f"the last layer has {shape[0]} channels; the design must end "
@@ -150,16 +148,6 @@ def check_design(got, need):
     if macs > need.max_multiply_adds:
         return Mismatch("values", f"the design takes {macs:,} multiply-adds on one image (its "
                         f"output is {shape}), over the budget of {need.max_multiply_adds:,}")
-    return None
-
-
-def compare_design(got, expected, exercise=None):
-    """Against the requirements, any design that meets them agrees; against a mistake's
-    design (when the grader looks for the mistake), only that very design does."""
-    if isinstance(expected, Requirements):
-        return check_design(got, expected)
-    if _layers_problem(got) or [tuple(int(v) for v in layer) for layer in got] != expected:
-        return Mismatch("values", "a different design")
     return None
 
 
@@ -253,5 +241,6 @@ EXERCISE = Exercise(
                "public"),
               ("a receptive field smaller than the image", lambda v: v["receptive_field"] < v["size"],
                "public")),
-    public=public, hidden=hidden, reference=reference, compare=compare_design,
+    public=public, hidden=hidden, reference=reference,
+    compare=design_comparison(check_design, Requirements),
     mistakes=(biases_not_counted, kernel_not_squared, own_stride_counted, last_layer_width))

@@ -28,7 +28,8 @@ import dataclasses
 import numpy as np
 
 from ... import pytorch
-from ...compare import Mismatch, describe_type, is_integer
+from ...compare import Mismatch
+from ...designs import as_design, design_comparison, layout_problem
 from ...exercise import Case, Exercise, mistake
 
 
@@ -76,16 +77,10 @@ def reference(size, output_size, channels, max_parameters):
 
 
 def _layers_problem(got):
-    if not isinstance(got, (list, tuple)) or not got:
-        return (f"it returned {describe_type(got)} instead of a non-empty list of layers "
-                "(kernel_size, stride, padding)")
-    if len(got) > 256:
-        return f"the design has {len(got)} layers; a few will do (at most 256 are checked)"
+    problem = layout_problem(got, ("kernel_size", "stride", "padding"))
+    if problem:
+        return problem
     for index, layer in enumerate(got):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 3 or \
-                not all(is_integer(value) for value in layer):
-            return (f"layer {index} is {layer!r:.60}; each layer is (kernel_size, stride, "
-                    "padding), three ints")
         kernel, stride, padding = (int(v) for v in layer)
         if kernel < 1 or stride < 1 or not 0 <= padding <= kernel // 2:
             return (f"layer {index} {tuple(layer)}: kernel_size and stride must be >= 1 and "
@@ -134,7 +129,7 @@ def check_design(got, need):
     problem = _layers_problem(got)
     if problem:
         return Mismatch("type", problem)
-    design = [tuple(int(v) for v in layer) for layer in got]
+    design = as_design(got)
     sizes, misfit = _sizes(design, need.size)
     trail = " -> ".join(map(str, sizes))
     if misfit is not None:
@@ -155,23 +150,6 @@ def check_design(got, need):
                         f"of {need.max_parameters:,} (every layer has channels * (channels * "
                         "kernel_size ** 2 + 1))")
     return None
-
-
-def compare_design(got, expected, exercise=None):
-    """Against the requirements, any design that meets them agrees; against a mistake's
-    design (when the grader looks for the mistake), only that very design does."""
-    if isinstance(expected, Requirements):
-        return check_design(got, expected)
-    return None if _as_design(got) == expected else Mismatch("values", "a different design")
-
-
-def _as_design(got):
-    """``got`` as a list of int triples, or None if it is not one."""
-    if not isinstance(got, (list, tuple)) or not all(
-            isinstance(layer, (list, tuple)) and len(layer) == 3 and
-            all(is_integer(value) for value in layer) for layer in got):
-        return None
-    return [tuple(int(value) for value in layer) for layer in got]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,5 +230,6 @@ EXERCISE = Exercise(
               ("a target that halving alone cannot reach", lambda v: any(
                   (kernel, stride) != (2, 2) for kernel, stride, _ in
                   recipe(v["size"], v["output_size"], v["channels"])), "public")),
-    public=public, hidden=hidden, reference=reference, compare=compare_design,
+    public=public, hidden=hidden, reference=reference,
+    compare=design_comparison(check_design, Requirements),
     mistakes=(odd_sizes_not_padded, size_only, halved_with_3x3))

@@ -29,7 +29,8 @@ import math
 import numpy as np
 
 from ... import pytorch
-from ...compare import Mismatch, describe_type, is_integer
+from ...compare import Mismatch
+from ...designs import as_design, design_comparison, layout_problem
 from ...exercise import Case, Exercise, mistake
 
 
@@ -74,16 +75,10 @@ def reference(receptive_field, channels, max_parameters):
 
 
 def _layers_problem(got):
-    if not isinstance(got, (list, tuple)) or not got:
-        return (f"it returned {describe_type(got)} instead of a non-empty list of layers "
-                "(kernel_size, stride, dilation)")
-    if len(got) > 256:
-        return f"the design has {len(got)} layers; a few will do (at most 256 are checked)"
+    problem = layout_problem(got, ("kernel_size", "stride", "dilation"))
+    if problem:
+        return problem
     for index, layer in enumerate(got):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 3 or \
-                not all(is_integer(value) for value in layer):
-            return (f"layer {index} is {layer!r:.60}; each layer is (kernel_size, stride, "
-                    "dilation), three ints")
         kernel, stride, dilation = (int(v) for v in layer)
         if kernel < 1 or kernel % 2 == 0 or stride < 1 or dilation < 1:
             return (f"layer {index} {tuple(layer)}: kernel_size must be odd (\"same\" padding "
@@ -140,7 +135,7 @@ def check_design(got, need):
     problem = _layers_problem(got)
     if problem:
         return Mismatch("type", problem)
-    design = [tuple(int(v) for v in layer) for layer in got]
+    design = as_design(got)
     counted = parameters(design, need.channels)
     if counted > need.max_parameters:
         return Mismatch("values", f"the design has {counted:,} parameters, over the budget of "
@@ -156,23 +151,6 @@ def check_design(got, need):
                         "pixels are never read. A layer whose taps (dilation * jump apart) are "
                         "further apart than the region below them is wide skips pixels")
     return None
-
-
-def compare_design(got, expected, exercise=None):
-    """Against the requirements, any design that meets them agrees; against a mistake's
-    design (when the grader looks for the mistake), only that very design does."""
-    if isinstance(expected, Requirements):
-        return check_design(got, expected)
-    return None if _as_design(got) == expected else Mismatch("values", "a different design")
-
-
-def _as_design(got):
-    """``got`` as a list of int triples, or None if it is not one."""
-    if not isinstance(got, (list, tuple)) or not all(
-            isinstance(layer, (list, tuple)) and len(layer) == 3 and
-            all(is_integer(value) for value in layer) for layer in got):
-        return None
-    return [tuple(int(value) for value in layer) for layer in got]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,5 +205,6 @@ EXERCISE = Exercise(
               ("a budget large enough for them",
                lambda v: _parameters(dilations_doubled.fn(**v), v["channels"]) <= v["max_parameters"],
                "public")),
-    public=public, hidden=hidden, reference=reference, compare=compare_design,
+    public=public, hidden=hidden, reference=reference,
+    compare=design_comparison(check_design, Requirements),
     mistakes=(dilations_doubled, undilated, same_dilation))
