@@ -253,7 +253,7 @@ def command(sockets, connection, uid, limits, grading=None, kernel_args=(), etc=
     folders = course_folders()
     inside = folders + [SOCKETS, CONNECTION] + [dest for _, dest in etc] + \
         ([GRADING + "/outputs/x"] if grading else [])
-    made = set()
+    made = {TMP}
     args = ["prlimit", f"--as={limits.memory}", f"--nproc={limits.processes}",
             f"--fsize={limits.file_size}", f"--cpu={limits.cpu}",
             f"--nofile={limits.open_files}", "--core=0", "--",
@@ -262,6 +262,9 @@ def command(sockets, connection, uid, limits, grading=None, kernel_args=(), etc=
             "--new-session", "--clearenv"]
     for name, value in environment(grading).items():
         args += ["--setenv", name, value]
+    # the private /tmp first: folders the kernel needs may lie below /tmp (a course or a
+    # virtual environment there), and are bound read-only on top of it
+    args += ["--perms", "01777", "--size", str(limits.tmp), "--tmpfs", TMP]
     args += _system_binds() + _dirs(inside, made)
     for folder in folders:
         args += ["--ro-bind", folder, folder]
@@ -271,7 +274,6 @@ def command(sockets, connection, uid, limits, grading=None, kernel_args=(), etc=
     if grading:
         args += _grading_binds(grading, uid)
     args += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "01777", "--size", str(limits.tmp), "--tmpfs", TMP,
              "--perms", "0777", "--dir", HOME, "--chdir", HOME,
              "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
              "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--",
