@@ -6,8 +6,10 @@ Set-up is the project's: `make test` runs the `browser` target (.ci/install_chro
 and the Playwright driver comes with the test extras. Where either is missing the tests are
 skipped with a loud, specific message (on the terminal, as a warning, and in the summary);
 set COURSE_REQUIRE_BROWSER=1 to make that a failure instead (for CI machines that have it).
-Each notebook with an explorer is run whole, once (Run > Run All Cells); on a slow machine
-COURSE_BROWSER_QUICK=1 runs them only up to their last explorer cell.
+Each notebook with an explorer is run once (Run > Run All Cells), up to its last explorer cell:
+the cells after it cannot change what the explorers show, and nbval runs every cell anyway
+(most of the notebooks' training comes after their explorers). COURSE_BROWSER_WHOLE=1 runs
+the notebooks whole.
 Screenshots go to artifacts/browser/ (git-ignored).
 """
 
@@ -100,7 +102,7 @@ def jupyterlab(browser, tmp_path_factory):
         old.unlink()
     home = tmp_path_factory.mktemp("jupyterlab")
     root = home / "notebooks"
-    copy_notebooks(REPO / "notebooks", root, whole=not os.environ.get("COURSE_BROWSER_QUICK"))
+    copy_notebooks(REPO / "notebooks", root, whole=bool(os.environ.get("COURSE_BROWSER_WHOLE")))
     lab = JupyterLab(home, root, token=secrets.token_hex(16)).start()
     yield lab
     lab.stop()
