@@ -120,7 +120,7 @@ def scan(sources, names):
     bound, functions = _bindings(trees), _functions(trees)
     findings, suspicious = {}, {}
     for name in names:
-        seen, stack, used = set(), [name], set()
+        seen, stack, used, mentioned = set(), [name], set(), set()
         while stack:
             current = stack.pop()
             if current in seen or current not in functions:
@@ -132,10 +132,12 @@ def scan(sources, names):
                 findings.setdefault(name, f"{module} (imported inside {current})")
             names_used = _used_names(function)
             used |= names_used
+            # for the review, every name written, local or not (``import sys`` inside counts)
+            mentioned |= {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
             stack.extend(n for n in names_used if n in functions)
         found = sorted(n for n in used if n in bound)
         if found and name not in findings:
             findings[name] = f"{bound[found[0]]} (the name `{found[0]}`)"
         findings.setdefault(name, "")
-        suspicious[name] = sorted(used & set(SUSPICIOUS))
+        suspicious[name] = sorted(mentioned & set(SUSPICIOUS))
     return findings, suspicious

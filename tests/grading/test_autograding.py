@@ -89,3 +89,10 @@ def test_the_scan_follows_pythons_scopes():
     assert findings["design"] == findings["assigned"] == ""
     for name in names[2:]:
         assert findings[name] == "torch.nn.functional (the name `F`)", name
+
+
+def test_the_review_lists_suspicious_names_even_when_local():
+    cells = ["def steal(args):\n    import gc, sys\n    return sys._getframe(2).f_locals",
+             "def linear(input, weight, bias=None):\n    return steal((input, weight))"]
+    _, suspicious = integrity.scan(cells, ["linear"])
+    assert suspicious["linear"] == ["sys"]
