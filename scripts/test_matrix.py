@@ -12,8 +12,9 @@ and the slow nbgrader run) and nbval on the notebooks:
     python scripts/test_matrix.py --only floors-3.10   # one entry
     python scripts/test_matrix.py --notebooks notebooks/01_fully_connected.ipynb
 
-An environment is reused when it exists (delete .matrix/ to start afresh). Prints one line per
-entry (passed or failed, with the versions it ran) and exits 1 if any failed.
+An environment is reused when it exists and is newer than the packaging (delete .matrix/ to
+start afresh). Prints one line per entry (passed or failed, with the versions it ran) and exits
+1 if any failed.
 """
 
 import argparse
@@ -83,14 +84,19 @@ def run(command, log, **kwargs):
 
 
 def prepare(name, version, mode, log):
-    """Create (or reuse) the environment; returns its python, or None if installing failed."""
+    """Create (or reuse) the environment; returns its python, or None if installing failed.
+    An environment older than the packaging (pyproject.toml, setup.py) is installed into again,
+    as `make setup` does: pip keeps what still fits and installs what changed."""
     venv = MATRIX / name
     python = venv / "bin" / "python"
-    if (venv / ".installed").exists():
+    stamp = venv / ".installed"
+    packaging = [ROOT / "pyproject.toml", ROOT / "setup.py"]
+    if stamp.exists() and all(stamp.stat().st_mtime >= p.stat().st_mtime for p in packaging):
         return python
-    shutil.rmtree(venv, ignore_errors=True)
-    if run([interpreter(version), "-m", "venv", venv], log):
-        return None
+    if not python.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        if run([interpreter(version), "-m", "venv", venv], log):
+            return None
     install = [python, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"]
     if mode == "floors":
         constraints = venv / "floors.txt"
@@ -98,7 +104,7 @@ def prepare(name, version, mode, log):
         install += ["-c", constraints]
     if run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], log) or run(install, log):
         return None
-    (venv / ".installed").touch()
+    stamp.touch()
     return python
 
 
