@@ -31,15 +31,22 @@ def public():
     return [make_case(rng, *config) for config in PUBLIC]
 
 
+def random_shape(rng, ndim, min_shared=2):
+    """(shape, groups): a random (N, C, ...) input of rank ``ndim`` for group norm, with at
+    least ``min_shared`` values sharing each group's statistics (also used by the backward)."""
+    groups, per_group = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    shape = (int(rng.integers(1, 4)), groups * per_group) + \
+        tuple(int(v) for v in rng.integers(1, 4, ndim - 2))
+    if np.prod(shape[2:]) * per_group < min_shared:
+        shape = shape[:1] + (groups * min_shared,) + shape[2:]
+    return shape, groups
+
+
 def hidden(rng):
     cases = []
     for ndim in (2, 3, 4):
         for dtype in FLOATS:
-            groups, per_group = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-            shape = (int(rng.integers(1, 4)), groups * per_group) + \
-                tuple(int(v) for v in rng.integers(1, 4, ndim - 2))
-            if np.prod(shape[2:]) * per_group < 2:
-                shape = shape[:1] + (groups * 2,) + shape[2:]
+            shape, groups = random_shape(rng, ndim)
             cases.append(make_case(rng, shape, groups, bool(rng.integers(2)), dtype))
     return cases
 

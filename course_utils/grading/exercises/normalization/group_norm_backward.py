@@ -14,6 +14,7 @@ import numpy as np
 from ... import pytorch
 from ...exercise import FLOATS, Array, Case, Exercise, mistake, normal
 from .common import batch_axes, per_channel
+from .group_norm import random_shape
 
 # At least this many values share a mean in the hidden cases: the backward of a variance of two
 # or three values is ill-conditioned (a correct float32 answer can miss the tolerance).
@@ -42,11 +43,7 @@ def hidden(rng):
     cases = []
     for ndim in (2, 3, 4):
         for dtype in FLOATS:
-            groups, per_group = int(rng.integers(1, 4)), int(rng.integers(1, 4))
-            shape = (int(rng.integers(1, 4)), groups * per_group) + \
-                tuple(int(v) for v in rng.integers(1, 4, ndim - 2))
-            if np.prod(shape[2:]) * per_group < MIN_SHARED:   # a well-conditioned variance
-                shape = shape[:1] + (groups * MIN_SHARED,) + shape[2:]
+            shape, groups = random_shape(rng, ndim, MIN_SHARED)   # a well-conditioned variance
             cases.append(make_case(rng, shape, groups, bool((ndim + len(cases)) % 2), dtype))
     groups = int(rng.integers(2, 4))
     cases.append(make_case(rng, (2, 2 * groups, 3, 3), groups, True, "float64"))
